@@ -1,0 +1,1 @@
+"""Bike-rental demand model: validate → features → train → evaluate → gate → register."""

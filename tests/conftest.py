@@ -1,0 +1,3 @@
+"""Fixtures shared across areas live in tests/fixtures/ and are registered here."""
+
+pytest_plugins: list[str] = []
