@@ -26,8 +26,10 @@ class Column:
         """Human-readable domain, as written in the datasheet."""
         if self.categories is not None:
             return ", ".join(self.categories)
-        return f"{self.minimum:g} to {self.maximum:g}" if self.maximum is not None else (
-            f">= {self.minimum:g}"
+        return (
+            f"{self.minimum:g} to {self.maximum:g}"
+            if self.maximum is not None
+            else (f">= {self.minimum:g}")
         )
 
 
@@ -46,7 +48,9 @@ COLUMNS: tuple[Column, ...] = (
     Column("windspeed", "float", "Wind speed divided by 67", 0, 1),
     Column("casual", "int", "Rentals by casual users in the hour", 0, 10_000),
     Column("registered", "int", "Rentals by registered users in the hour", 0, 10_000),
-    Column("bikers", "int", "Total rentals in the hour (casual + registered): the target", 0, 10_000),
+    Column(
+        "bikers", "int", "Total rentals in the hour (casual + registered): the target", 0, 10_000
+    ),
 )
 
 BY_NAME = {c.name: c for c in COLUMNS}
@@ -55,7 +59,18 @@ TARGET = "bikers"
 KEY = ("day", "hr")
 # What a caller knows before the hour happens. `day` is left out on purpose: a day-of-year
 # feature cannot extrapolate to the next month; `casual`/`registered` leak the target.
-FEATURES = ("season", "mnth", "hr", "holiday", "weekday", "workingday", "weathersit",
-            "temp", "atemp", "hum", "windspeed")
+FEATURES = (
+    "season",
+    "mnth",
+    "hr",
+    "holiday",
+    "weekday",
+    "workingday",
+    "weathersit",
+    "temp",
+    "atemp",
+    "hum",
+    "windspeed",
+)
 CATEGORICAL = tuple(c for c in FEATURES if BY_NAME[c].kind == "category")
 NUMERIC = tuple(c for c in FEATURES if BY_NAME[c].kind != "category")

@@ -1,0 +1,131 @@
+"""validate → features → train → evaluate → gate → register, as one function."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from importlib.metadata import version as dist_version
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from sklearn.pipeline import Pipeline
+
+from model import record as records
+from model import registry
+from model.evaluate import evaluate
+from model.gate import Verdict, judge
+from model.schema import TARGET
+from model.train import fit, predict, source_sha256, split, version_of
+from model.validate import DataError, data_files, load_valid
+
+
+@dataclass
+class Outcome:
+    candidate: dict[str, Any]
+    champion_metrics: dict[str, Any] | None
+    champion_version: str | None
+    verdict: Verdict
+    promoted: bool
+
+
+def train_candidate(
+    data_dir: Path, params: dict[str, Any]
+) -> tuple[Pipeline, dict[str, Any], pd.DataFrame]:
+    """Validate the data and train; return the model, its record and the holdout rows."""
+    files = data_files(data_dir)
+    table = load_valid(files)
+    if table["period"].nunique() < 2:
+        raise DataError(f"{data_dir}: need at least two periods (one to train, one to hold out).")
+    train, holdout = split(table)
+    model = fit(train, params)
+    metrics = evaluate(holdout, predict(model, holdout), TARGET, params)
+    fingerprint = records.fingerprint(files)
+    code_sha = source_sha256()
+    holdout_period = str(holdout["period"].iloc[0])
+    version = version_of(holdout_period, fingerprint["sha256"], params, code_sha)
+    record = {
+        "version": version,
+        "bento_model_tag": registry.tag_for(version),
+        "trained_on": {"periods": sorted(train["period"].unique()), "holdout": holdout_period},
+        "data": {"fingerprint": fingerprint["sha256"], "files": fingerprint["files"]},
+        "metrics": metrics,
+        "params": params,
+        "code_commit": records.code_commit(),
+        "code_sha256": code_sha,
+        "libraries": {name: dist_version(name) for name in ("scikit-learn", "bentoml")},
+    }
+    return model, record, holdout
+
+
+def champion_on(holdout: pd.DataFrame, champion: dict, data_dir: Path, params: dict) -> dict:
+    """The champion's metrics on the candidate's holdout, so both are judged on the same rows."""
+    holdout_period = str(holdout["period"].iloc[0])
+    same_rows = champion["trained_on"]["holdout"] == holdout_period and champion["data"][
+        "files"
+    ].get(f"{holdout_period}.csv") == records.file_sha256(data_dir / f"{holdout_period}.csv")
+    if same_rows:
+        return champion["metrics"]
+    model = ensure_registered(champion, data_dir)
+    return evaluate(holdout, predict(model, holdout), TARGET, params)
+
+
+def ensure_registered(champion: dict, data_dir: Path) -> Pipeline:
+    """Load the champion from the store, or rebuild it from git (data + params) and check
+    that the rebuild reproduces the recorded metrics before registering it."""
+    model = registry.load(champion["bento_model_tag"])
+    if model is not None:
+        return model
+    periods = [*champion["trained_on"]["periods"], champion["trained_on"]["holdout"]]
+    files = [data_dir / f"{p}.csv" for p in periods]
+    for path in files:
+        if not path.exists() or records.file_sha256(path) != champion["data"]["files"].get(
+            path.name
+        ):
+            raise DataError(
+                f"champion {champion['version']} cannot be rebuilt: {path} is missing or changed "
+                "since it was trained; import the model into the BentoML store instead."
+            )
+    table = load_valid(files)
+    train, holdout = split(table)
+    model = fit(train, champion["params"])
+    metrics = evaluate(holdout, predict(model, holdout), TARGET, champion["params"])
+    if metrics != champion["metrics"]:
+        raise DataError(
+            f"champion {champion['version']} rebuilt from git does not reproduce its recorded "
+            "metrics (the training code changed); import the model into the BentoML store instead."
+        )
+    registry.save(model, champion)
+    return model
+
+
+def run(data_dir: Path, params: dict, champion_path: Path, out_dir: Path) -> Outcome:
+    model, candidate, holdout = train_candidate(data_dir, params)
+    champion = records.load(champion_path)
+    if champion is not None and champion["version"] == candidate["version"]:
+        verdict = Verdict(True, ["the candidate is the champion (same data, params and code)"])
+        ensure_registered(champion, data_dir)
+        outcome = Outcome(candidate, champion["metrics"], champion["version"], verdict, False)
+    else:
+        champion_metrics = champion_on(holdout, champion, data_dir, params) if champion else None
+        verdict = judge(candidate["metrics"], champion_metrics, params["gate"])
+        if verdict.passed:
+            registry.save(model, candidate)
+            records.save(candidate, champion_path)
+        outcome = Outcome(
+            candidate, champion_metrics, champion and champion["version"], verdict, verdict.passed
+        )
+    write_report(outcome, out_dir)
+    return outcome
+
+
+def write_report(outcome: Outcome, out_dir: Path) -> None:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    report = {
+        "candidate": outcome.candidate,
+        "champion_version": outcome.champion_version,
+        "champion_metrics_on_holdout": outcome.champion_metrics,
+        "verdict": {"passed": outcome.verdict.passed, "reasons": outcome.verdict.reasons},
+        "promoted": outcome.promoted,
+    }
+    (out_dir / "gate.json").write_text(json.dumps(report, indent=2, sort_keys=True) + "\n")
