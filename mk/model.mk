@@ -12,3 +12,14 @@ train: venv ## Validate → train → evaluate → gate → register; champion u
 .PHONY: register
 register: venv ## Make sure the champion model is in the local BentoML store (rebuilt from git)
 	$(PY) -m model --data $(DATA) register
+
+.PHONY: bento
+bento: register ## Build the bento (service + champion model); tag in build/bento-tag.txt
+	@mkdir -p build
+	$(BIN)/bentoml build -f bento/bentofile.yaml --output tag . | tail -1 | sed 's/^__tag__://' > build/bento-tag.txt
+	@echo "bento: $$(cat build/bento-tag.txt)"
+
+PORT ?= 3000
+.PHONY: serve
+serve: register ## Serve the champion locally on 127.0.0.1:$(PORT)
+	$(BIN)/bentoml serve bento.service:Bikeshare --host 127.0.0.1 --port $(PORT)

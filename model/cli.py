@@ -43,9 +43,8 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "train":
             outcome = run(args.data, load_params(args.params), args.champion, args.out)
             candidate = outcome.candidate
-            print(
-                f"candidate {candidate['version']}: {_format_metrics(candidate['metrics']['overall'])}"
-            )
+            overall = _format_metrics(candidate["metrics"]["overall"])
+            print(f"candidate {candidate['version']}: {overall}")
             if outcome.champion_metrics:
                 print(
                     f"champion  {outcome.champion_version}: "

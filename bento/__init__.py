@@ -1,0 +1,1 @@
+"""BentoML service for the bike-rental demand model."""

@@ -1,0 +1,87 @@
+"""Online and batch prediction for the champion model, with health, readiness and metrics.
+
+BentoML provides /livez, /readyz and /metrics; this module adds /predict, /predict_batch and
+/version, and the guards in bento/guards.py that turn bad requests into clear 4xx answers.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import bentoml
+import numpy as np
+import pandas as pd
+from pydantic import Field
+
+from bento.guards import RequestGuard, hide_request_data_in_logs
+from bento.schemas import MAX_BODY_BYTES, MAX_RECORDS, Columns, Prediction, Record
+from bento.version_route import VersionRoute
+from model.schema import FEATURES
+
+CHAMPION = json.loads((Path(__file__).resolve().parents[1] / "model" / "champion.json").read_text())
+
+hide_request_data_in_logs()
+
+MODEL_INFO = bentoml.metrics.Gauge(
+    name="bikeshare_model_info",
+    documentation="The model being served (value 1), labelled with its version and data",
+    labelnames=["model_version", "data_fingerprint"],
+)
+PREDICTED = bentoml.metrics.Histogram(
+    name="bikeshare_predicted_rentals",
+    documentation="Distribution of predicted rentals per hour (up to 1000 rows per request)",
+    buckets=(5, 10, 25, 50, 100, 200, 300, 400, 600, 800, float("inf")),
+)
+SAMPLED_ROWS = 1_000
+
+
+def version_payload() -> dict:
+    return {
+        "model_version": CHAMPION["version"],
+        "bento_model_tag": CHAMPION["bento_model_tag"],
+        "data_fingerprint": CHAMPION["data"]["fingerprint"],
+        "trained_on": CHAMPION["trained_on"],
+        "metrics": CHAMPION["metrics"]["overall"],
+        "code_commit": CHAMPION["code_commit"],
+    }
+
+
+@bentoml.service(
+    name="bikeshare",
+    labels={"model_version": CHAMPION["version"]},
+    traffic={"timeout": 30},
+    http={"port": 3000},
+)
+class Bikeshare:
+    model_ref = bentoml.models.BentoModel(CHAMPION["bento_model_tag"])
+
+    def __init__(self) -> None:
+        self.model = bentoml.sklearn.load_model(self.model_ref)
+        self.version = CHAMPION["version"]
+        MODEL_INFO.labels(self.version, CHAMPION["data"]["fingerprint"][:16]).set(1)
+
+    def _predict(self, frame: pd.DataFrame) -> Prediction:
+        rentals = np.clip(self.model.predict(frame[list(FEATURES)]), 0, None)
+        # A bounded sample keeps the histogram cheap on large batches.
+        for value in rentals[:: max(1, len(rentals) // SAMPLED_ROWS)][:SAMPLED_ROWS]:
+            PREDICTED.observe(value)
+        return Prediction(rentals=rentals.round(3).tolist(), model_version=self.version)
+
+    @bentoml.api
+    def predict(
+        self, records: Annotated[list[Record], Field(min_length=1, max_length=MAX_RECORDS)]
+    ) -> Prediction:
+        """Predict rentals for a list of hours (online, up to MAX_RECORDS per request)."""
+        frame = pd.DataFrame.from_records([r.model_dump() for r in records])
+        return self._predict(frame)
+
+    @bentoml.api
+    def predict_batch(self, columns: Columns) -> Prediction:
+        """Predict rentals for a large batch sent column by column."""
+        return self._predict(pd.DataFrame(columns.model_dump()))
+
+
+Bikeshare.add_asgi_middleware(RequestGuard, max_body_bytes=MAX_BODY_BYTES)
+Bikeshare.add_asgi_middleware(VersionRoute, payload=version_payload())
