@@ -1,0 +1,102 @@
+# GitHub Actions: checks of .github/workflows, and the small glue targets the workflows call
+# (see .github/README.md for the map). Every workflow step is a make target from this repo.
+# Overridable so the tests can point the same targets at broken fixtures.
+WF_DIR ?= .github/workflows
+WORKFLOWS ?= $(wildcard $(WF_DIR)/*.yml)
+# Where the workflows post; GitHub sets GITHUB_REPOSITORY, a laptop gets the project's.
+GITHUB_REPOSITORY ?= acme-mlops/bikeshare-gitops
+export GITHUB_REPOSITORY
+PR_COMMENT := .github/scripts/pr-comment.sh
+# The newest model report (make retrain writes reports/<model version>/report.md).
+LATEST_REPORT = $(shell ls -t reports/*/report.md 2>/dev/null | head -n 1)
+
+# ---- checks (run by make test through tests/workflows/) --------------------------------
+
+.PHONY: wf-tools
+wf-tools: venv ## Install what the workflow checks need (shellcheck from Debian)
+	$(call apt_require,shellcheck)
+
+TEST_TOOLS += wf-tools
+
+.PHONY: wf-actionlint
+wf-actionlint: wf-tools ## actionlint (with shellcheck) on .github/workflows
+	$(BIN)/actionlint -shellcheck "$$(command -v shellcheck)" -pyflakes= $(WORKFLOWS)
+
+.PHONY: wf-schema
+wf-schema: venv ## Validate the workflows against GitHub's workflow JSON schema
+	$(BIN)/check-jsonschema --builtin-schema vendor.github-workflows $(WORKFLOWS)
+	$(BIN)/check-jsonschema --builtin-schema vendor.dependabot .github/dependabot.yml
+
+.PHONY: wf-checkov
+# checkov only recognises workflows under a .github/workflows directory (not with -f).
+wf-checkov: checkov-install ## checkov github_actions on .github/workflows (0 failed)
+	$(CHECKOV) --quiet --compact --skip-download --framework github_actions -d $(WF_DIR)
+
+.PHONY: wf-policy
+wf-policy: venv ## The project's workflow policy (SHA pins, permissions, timeouts, ...)
+	$(BIN)/pytest -q tests/workflows/test_wf_policy.py
+
+# Runs on this host (no container), with checkout served from the working tree, no network.
+ACT_WORKFLOW ?= .github/workflows/ci.yml
+ACT_JOB ?= wiring
+
+.PHONY: wf-act
+wf-act: venv ## Run the ci workflow's `wiring` job on this host with act (offline)
+	@cache=$$(mktemp -d); trap 'rm -rf "$$cache"' EXIT; \
+	$(BIN)/act pull_request -W $(ACT_WORKFLOW) -j $(ACT_JOB) \
+	  -P ubuntu-latest=-self-hosted --no-cache-server --action-offline-mode \
+	  --action-cache-path "$$cache"
+
+.PHONY: wf-lint
+wf-lint: wf-actionlint wf-schema wf-checkov wf-policy ## All workflow checks
+
+# ---- glue called by the workflows ------------------------------------------------------
+
+.PHONY: wf-targets
+wf-targets: ## Fail if a workflow calls a make target that does not exist
+	@called=$$(grep -hE '^ *(- )?run: ' $(WORKFLOWS) | grep -oE '\bmake [a-z][a-z0-9_.-]*' | awk '{print $$2}' | sort -u); \
+	known=$$({ $(MAKE) -pRrq : 2>/dev/null || true; } | awk -F: '/^[a-zA-Z0-9][a-zA-Z0-9_.-]*:/ {print $$1}' | sort -u); \
+	missing=$$(comm -23 <(echo "$$called") <(echo "$$known")); \
+	if [ -n "$$missing" ]; then echo "Workflows call make targets that do not exist:" $$missing >&2; exit 1; fi; \
+	echo "All $$(echo "$$called" | wc -l) make targets called by the workflows exist."
+
+.PHONY: wf-summary
+wf-summary: ## Append the newest model report to the run summary (stdout off GitHub)
+	@out=$${GITHUB_STEP_SUMMARY:-/dev/stdout}; \
+	if [ -n "$(LATEST_REPORT)" ]; then cat "$(LATEST_REPORT)" >>"$$out"; \
+	elif [ -f build/candidate/gate.json ]; then \
+	  { echo '## Gate result'; echo '```json'; cat build/candidate/gate.json; echo '```'; } >>"$$out"; \
+	else echo "No model report was produced: see the log of the failed step." | tee -a "$$out" >&2; fi
+
+.PHONY: wf-pr-body
+wf-pr-body: ## Write build/pr-body.md (the model PR's description) from the newest report
+	@test -n "$(LATEST_REPORT)" || { echo "No reports/*/report.md: run make retrain first." >&2; exit 1; }
+	@mkdir -p build && head -c 60000 "$(LATEST_REPORT)" >build/pr-body.md
+	@echo "build/pr-body.md from $(LATEST_REPORT)"
+
+.PHONY: wf-comment
+wf-comment: ## Post (or update) the model report as a PR comment: PR=<number>
+	@test -n "$(LATEST_REPORT)" || { echo "No reports/*/report.md to post: run make retrain first." >&2; exit 1; }
+	$(PR_COMMENT) "$(PR)" "<!-- bikeshare:model-report -->" "$(LATEST_REPORT)"
+
+.PHONY: wf-plan
+wf-plan: ## make tf-plan ENV=<env>, output kept in build/plan-<env>.md for the PR comment
+	@test -n "$(ENV)" || { echo "Set ENV=staging|prod." >&2; exit 1; }
+	@mkdir -p build
+	@{ echo "### terraform plan: $(ENV)"; echo '```'; \
+	  TF_CLI_ARGS_plan=-no-color $(MAKE) -s tf-plan ENV=$(ENV) 2>&1 | tee /dev/stderr; \
+	  echo '```'; } >build/plan-$(ENV).md
+
+.PHONY: wf-plan-comment
+wf-plan-comment: ## Post (or update) the plans in build/plan-*.md as one PR comment: PR=<number>
+	@cat build/plan-*.md >build/plan-comment.md
+	$(PR_COMMENT) "$(PR)" "<!-- bikeshare:terraform-plan -->" build/plan-comment.md
+
+.PHONY: wf-open-pr
+wf-open-pr: ## Push local work as a PR to main: BRANCH= [PATHS= TITLE= BODY=] (needs gh)
+	BRANCH="$(BRANCH)" PATHS="$(PATHS)" TITLE="$(TITLE)" BODY="$(BODY)" .github/scripts/open-pr.sh
+
+.PHONY: wf-automerge
+wf-automerge: ## Let GitHub merge the PR of BRANCH= once its required checks pass
+	@test -n "$(BRANCH)" || { echo "Set BRANCH=<pr branch>." >&2; exit 1; }
+	gh pr merge "$(BRANCH)" --repo "$(GITHUB_REPOSITORY)" --auto --squash

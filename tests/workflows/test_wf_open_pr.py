@@ -1,0 +1,113 @@
+"""open-pr.sh, the workflows' one way to propose a change, against a real git remote
+(a bare repository) with a stand-in `gh` that records what it was asked to do."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+SCRIPT = Path(__file__).resolve().parents[2] / ".github" / "scripts" / "open-pr.sh"
+IDENTITY = {
+    "GIT_AUTHOR_NAME": "bot",
+    "GIT_AUTHOR_EMAIL": "bot@example.invalid",
+    "GIT_COMMITTER_NAME": "bot",
+    "GIT_COMMITTER_EMAIL": "bot@example.invalid",
+}
+
+
+def git(cwd: Path, *args: str) -> str:
+    return subprocess.run(
+        ["git", *args], cwd=cwd, check=True, capture_output=True, text=True, env=_env()
+    ).stdout
+
+
+def _env(**extra: str) -> dict[str, str]:
+    return {**os.environ, **IDENTITY, **extra}
+
+
+@pytest.fixture
+def clone(tmp_path):
+    origin = tmp_path / "origin.git"
+    subprocess.run(["git", "init", "-q", "--bare", "-b", "main", str(origin)], check=True)
+    work = tmp_path / "work"
+    subprocess.run(["git", "clone", "-q", str(origin), str(work)], check=True)
+    git(work, "switch", "-q", "-c", "main")
+    (work / "model").mkdir()
+    (work / "model" / "champion.json").write_text('{"version": "1"}\n')
+    (work / "notes.txt").write_text("draft\n")
+    git(work, "add", ".")
+    git(work, "commit", "-q", "-m", "initial")
+    git(work, "push", "-q", "-u", "origin", "main")
+    return work
+
+
+@pytest.fixture
+def gh(tmp_path):
+    """A `gh` on PATH that logs its arguments, one call a line."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    log = tmp_path / "gh.log"
+    stub = bin_dir / "gh"
+    stub.write_text(f'#!/usr/bin/env bash\necho "$*" >>"{log}"\n')
+    stub.chmod(0o755)
+    return bin_dir, log
+
+
+def open_pr(clone: Path, gh, **env: str) -> subprocess.CompletedProcess:
+    bin_dir, _ = gh
+    path = f"{bin_dir}{os.pathsep}{os.environ['PATH']}"
+    return subprocess.run(
+        ["bash", str(SCRIPT)], cwd=clone, capture_output=True, text=True, env=_env(PATH=path, **env)
+    )
+
+
+def test_changed_paths_become_a_pushed_branch_and_a_pr(clone, gh):
+    (clone / "model" / "champion.json").write_text('{"version": "2"}\n')
+    (clone / "notes.txt").write_text("unrelated local edit\n")
+    (clone / "body.md").write_text("report\n")
+    result = open_pr(
+        clone,
+        gh,
+        BRANCH="retrain/7",
+        PATHS="model/champion.json",
+        TITLE="model: v2",
+        BODY="body.md",
+    )
+    assert result.returncode == 0, result.stderr
+    assert "refs/heads/retrain/7" in git(clone, "ls-remote", "origin")
+    changed = git(clone, "show", "--name-only", "--format=", "origin/retrain/7").split()
+    assert changed == ["model/champion.json"]  # only PATHS, never the unrelated edit
+    calls = gh[1].read_text().splitlines()
+    assert calls[0] == "auth setup-git"
+    assert (
+        calls[1] == "pr create --base main --head retrain/7 --title model: v2 --body-file body.md"
+    )
+
+
+def test_a_branch_made_by_a_target_is_pushed_as_is(clone, gh):
+    # make promote leaves a branch with one commit checked out.
+    git(clone, "switch", "-q", "-c", "promote/prod-abc")
+    (clone / "model" / "champion.json").write_text('{"version": "3"}\n')
+    git(clone, "commit", "-q", "-am", "promote(prod): abc")
+    result = open_pr(clone, gh)
+    assert result.returncode == 0, result.stderr
+    assert "refs/heads/promote/prod-abc" in git(clone, "ls-remote", "origin")
+    assert "pr create --base main --head promote/prod-abc --fill" in gh[1].read_text()
+
+
+def test_nothing_to_propose_opens_nothing(clone, gh):
+    result = open_pr(clone, gh, BRANCH="retrain/8", PATHS="model/champion.json", TITLE="t")
+    assert result.returncode == 0, result.stderr
+    assert "nothing to propose" in result.stdout
+    assert not gh[1].exists()
+    assert "retrain/8" not in git(clone, "ls-remote", "origin")
+
+
+def test_refuses_to_push_to_main(clone, gh):
+    result = open_pr(clone, gh)
+    assert result.returncode == 1
+    assert "refusing to push to main" in result.stderr
+    assert not gh[1].exists()
