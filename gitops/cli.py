@@ -1,0 +1,68 @@
+"""Command line: one sentence on stderr and a non-zero exit for every refusal."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from gitops import git
+from gitops.errors import Refusal
+from gitops.layout import ENVIRONMENTS
+from gitops.promote import promote
+from gitops.render import render_all
+from gitops.rollback import rollback
+from gitops.set_image import set_image
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m gitops", description=__doc__)
+    parser.add_argument("--root", type=Path, help="repository root (default: git top level)")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("set-image", help="pin IMAGE (by digest) in an environment's overlay")
+    p.add_argument("--env", required=True)
+    p.add_argument("--image", required=True, help="REGISTRY/REPOSITORY@sha256:<64 hex>")
+    p.add_argument("--model-version", help="default: version in model/champion.json")
+    p.add_argument("--no-commit", action="store_true", help="only write the overlay file")
+
+    p = sub.add_parser("promote", help="branch + commit copying FROM's release to TO")
+    p.add_argument("--from", dest="source", default="staging")
+    p.add_argument("--to", dest="target", default="prod")
+    p.add_argument("--digest", help="a digest FROM ran before (default: what FROM runs now)")
+    p.add_argument("--body-file", type=Path, help="PR body (default: build/promote-TO.md)")
+
+    p = sub.add_parser("rollback", help="branch + revert of the last promotion to ENV")
+    p.add_argument("--env", default="prod")
+    p.add_argument("--body-file", type=Path, help="PR body (default: build/rollback-ENV.md)")
+
+    p = sub.add_parser("render", help="render overlays with kubectl kustomize")
+    p.add_argument("--env", action="append", help="repeatable; default: every environment")
+    p.add_argument("--out", type=Path, default=Path("build/manifests"))
+    return parser
+
+
+def run(args: argparse.Namespace) -> str:
+    root = args.root.resolve() if args.root else git.toplevel(Path.cwd())
+    if args.command == "set-image":
+        return set_image(root, args.env, args.image, args.model_version, not args.no_commit)
+    if args.command == "promote":
+        body = args.body_file or Path(f"build/promote-{args.target}.md")
+        branch, sha = promote(root, args.source, args.target, args.digest, body)
+        return f"branch {branch}, commit {sha[:12]}; PR body in {body}."
+    if args.command == "rollback":
+        body = args.body_file or Path(f"build/rollback-{args.env}.md")
+        branch, sha = rollback(root, args.env, body)
+        return f"branch {branch}, commit {sha[:12]}; PR body in {body}."
+    written = render_all(root, args.env or list(ENVIRONMENTS), args.out)
+    return "rendered " + ", ".join(p.as_posix() for p in written)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        print(run(args))
+    except Refusal as refusal:
+        print(f"gitops {args.command}: {refusal}", file=sys.stderr)
+        return 1
+    return 0

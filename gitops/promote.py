@@ -1,0 +1,100 @@
+"""promote: copy the exact release (digest and model version) one environment ran to the next.
+
+The result is a branch with one commit and a PR body; merging the PR is the approval.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from gitops import git
+from gitops.errors import Refusal
+from gitops.layout import ENVIRONMENTS, Release, check_digest, check_environment, release_path
+from gitops.pr_body import promotion_body
+
+PROMOTION_TRAILER = "Promotion-Env"
+
+
+@dataclass(frozen=True)
+class Ran:
+    """A release as an environment ran it, and the commit that set it there."""
+
+    release: Release
+    commit: str
+
+
+def _release_at(root: Path, commit: str, path: Path) -> Release | None:
+    text = git.show(root, commit, path)
+    try:
+        return Release.loads(text) if text else None
+    except (KeyError, TypeError, StopIteration, ValueError):
+        return None  # an older layout of the file: not a release this CLI wrote
+
+
+def find_run(root: Path, env: str, digest: str) -> Ran:
+    """The newest commit that set `digest` in `env`; refuse if `env` never had it."""
+    path = release_path(env)
+    history = git.commits_touching(root, path)
+    for index, sha in enumerate(history):
+        release = _release_at(root, sha, path)
+        if release is None or release.digest != digest:
+            continue
+        # Walk back to the commit that introduced it (older commits may keep the same digest).
+        first = sha
+        for older in history[index + 1 :]:
+            older_release = _release_at(root, older, path)
+            if older_release is None or older_release.digest != digest:
+                break
+            first, release = older, older_release
+        return Ran(release, first)
+    raise Refusal(
+        f"{env} never ran {digest}: promote only a digest that {env} ran "
+        f"(see `git log -p -- {path.as_posix()}`)."
+    )
+
+
+def promote(
+    root: Path, source: str, target: str, digest: str | None, body_file: Path
+) -> tuple[str, str]:
+    check_environment(source)
+    check_environment(target)
+    if ENVIRONMENTS.index(target) != ENVIRONMENTS.index(source) + 1:
+        raise Refusal(f"promotion goes {' -> '.join(ENVIRONMENTS)} one step at a time.")
+    if digest is not None:
+        check_digest(digest)
+    git.require_clean(root)
+    if digest is None:
+        digest = Release.loads((root / release_path(source)).read_text()).digest
+    ran = find_run(root, source, digest)
+    target_path = release_path(target)
+    before = (root / target_path).read_text()
+    if Release.loads(before) == ran.release:
+        raise Refusal(f"{target} already runs {ran.release.ref}: nothing to promote.")
+
+    branch = f"promote/{target}-{digest.removeprefix('sha256:')[:12]}"
+    if git.branch_exists(root, branch):
+        raise Refusal(f"branch {branch} already exists: delete it or merge its PR first.")
+    origin = git.current_branch(root)
+    git.git(root, "switch", "--quiet", "-c", branch)
+    try:
+        (root / target_path).write_text(ran.release.dumps())
+        sha = git.commit(
+            root,
+            [target_path],
+            f"promote({target}): {ran.release.image.rsplit('/', 1)[-1]}@{digest[:19]} "
+            f"model {ran.release.model_version} from {source}\n\n"
+            f"Copies the release that {source} ran since {ran.commit[:12]} to {target}.\n\n"
+            f"{PROMOTION_TRAILER}: {target}\nPromoted-From: {source}\n"
+            f"Source-Commit: {ran.commit}\nImage: {ran.release.ref}\n"
+            f"Model-Version: {ran.release.model_version}\n",
+        )
+    except BaseException:
+        (root / target_path).write_text(before)
+        git.git(root, "switch", "--quiet", origin, check=False)
+        git.git(root, "branch", "-D", branch, check=False)
+        raise
+    body = promotion_body(root, source, target, ran.release, ran.commit, sha)
+    (root / body_file).parent.mkdir(parents=True, exist_ok=True)
+    (root / body_file).write_text(body)
+    return branch, sha

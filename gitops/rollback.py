@@ -1,0 +1,70 @@
+"""rollback: revert the last promotion to an environment, on a branch ready for a PR."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from gitops import git
+from gitops.errors import Refusal
+from gitops.layout import Release, check_environment, release_path
+from gitops.pr_body import rollback_body
+from gitops.promote import PROMOTION_TRAILER
+
+REVERTS_TRAILER = "Reverts-Promotion"
+
+
+def last_promotion(root: Path, env: str) -> str:
+    """The newest promotion commit to `env` in HEAD's history that no rollback reverted yet."""
+    promotions = git.git(root, "log", "--format=%H", f"--grep=^{PROMOTION_TRAILER}: {env}$").split()
+    reverted = set(
+        git.git(
+            root,
+            "log",
+            f"--format=%(trailers:key={REVERTS_TRAILER},valueonly)",
+            "--grep",
+            f"^{REVERTS_TRAILER}: ",
+        ).split()
+    )
+    for sha in promotions:
+        if sha not in reverted:
+            return sha
+    raise Refusal(f"no promotion to {env} left to roll back in this branch's history.")
+
+
+def rollback(root: Path, env: str, body_file: Path) -> tuple[str, str]:
+    check_environment(env)
+    git.require_clean(root)
+    promotion = last_promotion(root, env)
+    path = release_path(env)
+    removed = Release.loads((root / path).read_text())
+    branch = f"rollback/{env}-{promotion[:12]}"
+    if git.branch_exists(root, branch):
+        raise Refusal(f"branch {branch} already exists: delete it or merge its PR first.")
+    origin = git.current_branch(root)
+    git.git(root, "switch", "--quiet", "-c", branch)
+    try:
+        git.git(root, "revert", "--no-commit", promotion, check=False)
+        if git.git(root, "diff", "--name-only", "--diff-filter=U").strip():
+            raise Refusal(
+                f"reverting {promotion[:12]} conflicts with later changes to {path.as_posix()}: "
+                "promote the wanted digest instead (make promote DIGEST=...)."
+            )
+        restored = Release.loads((root / path).read_text())
+        # The whole index (the revert of the promotion commit): git refuses partial commits
+        # while a revert is in progress.
+        sha = git.commit(
+            root,
+            None,
+            f"rollback({env}): revert promotion {promotion[:12]}, back to model "
+            f"{restored.model_version}\n\nThis reverts commit {promotion}.\n\n"
+            f"Rollback-Env: {env}\n{REVERTS_TRAILER}: {promotion}\nImage: {restored.ref}\n"
+            f"Model-Version: {restored.model_version}\n",
+        )
+    except BaseException:
+        git.git(root, "revert", "--abort", check=False)
+        git.git(root, "switch", "--quiet", origin, check=False)
+        git.git(root, "branch", "-D", branch, check=False)
+        raise
+    (root / body_file).parent.mkdir(parents=True, exist_ok=True)
+    (root / body_file).write_text(rollback_body(env, promotion, restored, removed))
+    return branch, sha

@@ -1,0 +1,45 @@
+"""set-image: pin a new image digest (and its model version) in an environment's overlay."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from gitops import git
+from gitops.errors import Refusal
+from gitops.layout import PROMOTION_ONLY, Release, champion, check_environment, release_path
+
+
+def model_version_for(root: Path, given: str | None) -> str:
+    """The model inside the image: given explicitly, else the champion the bento was built from."""
+    if given:
+        return given
+    record = champion(root)
+    if record is None or not record.get("version"):
+        raise Refusal("no model version: pass MODEL_VERSION= or train a champion (make train).")
+    return str(record["version"])
+
+
+def set_image(
+    root: Path, env: str, image: str, model_version: str | None, commit: bool = True
+) -> str:
+    check_environment(env)
+    release = Release.parse_ref(image, model_version_for(root, model_version))
+    if env in PROMOTION_ONLY:
+        raise Refusal(f"{env} changes only through promotion: run `make promote TO={env}`.")
+    if commit:
+        git.require_clean(root)
+    path = release_path(env)
+    text = release.dumps()
+    if (root / path).read_text() == text:
+        return f"{env} already pins {release.ref} (model {release.model_version}); nothing to do."
+    (root / path).write_text(text)
+    if not commit:
+        return f"{env} now pins {release.ref} (model {release.model_version}); not committed."
+    sha = git.commit(
+        root,
+        [path],
+        f"release({env}): {release.image.rsplit('/', 1)[-1]}@{release.digest[:19]} "
+        f"model {release.model_version}\n\n"
+        f"Release-Env: {env}\nImage: {release.ref}\nModel-Version: {release.model_version}\n",
+    )
+    return f"{env} now pins {release.ref} (model {release.model_version}) in commit {sha[:12]}."

@@ -1,0 +1,38 @@
+# GitOps targets (see argocd/README.md). Each is a thin call of `python -m gitops`.
+GITOPS = $(PY) -m gitops
+# Node modules with the Argo CD JSON schemas (tests/gitops/argo_schema), outside the tree.
+export ARGO_SCHEMA_MODULES := $(CURDIR)/build/gitops-node
+ARGO_SCHEMA_SRC := tests/gitops/argo_schema
+
+.PHONY: manifests
+manifests: venv ## Render every overlay and the Argo CD objects to build/manifests/
+	$(GITOPS) render --out build/manifests
+
+.PHONY: set-image
+set-image: venv ## Pin an image digest in an overlay: ENV=staging IMAGE=repo@sha256:… [MODEL_VERSION=]
+	$(GITOPS) set-image --env '$(ENV)' --image '$(IMAGE)' $(if $(MODEL_VERSION),--model-version '$(MODEL_VERSION)')
+
+.PHONY: promote
+promote: venv ## Branch + commit copying staging's digest and model version to prod: FROM=staging TO=prod [DIGEST=]
+	$(GITOPS) promote --from '$(or $(FROM),staging)' --to '$(or $(TO),prod)' $(if $(DIGEST),--digest '$(DIGEST)')
+
+.PHONY: rollback
+rollback: venv ## Branch + revert of the last promotion to ENV (default prod), ready for a PR
+	$(GITOPS) rollback --env '$(or $(ENV),prod)'
+
+.PHONY: checkov-k8s
+checkov-k8s: checkov-install ## checkov on argocd/ (kubernetes and kustomize frameworks)
+	@command -v kubectl >/dev/null || { echo "kubectl not found: checkov's kustomize framework needs it." >&2; exit 1; }
+	$(CHECKOV) -d argocd --framework kubernetes kustomize --skip-download --compact --quiet
+
+$(ARGO_SCHEMA_MODULES)/.installed: $(ARGO_SCHEMA_SRC)/package.json $(ARGO_SCHEMA_SRC)/package-lock.json
+	@command -v npm >/dev/null || { echo "npm not found: install Node.js (>= 20) with npm." >&2; exit 1; }
+	mkdir -p $(ARGO_SCHEMA_MODULES)
+	cp $^ $(ARGO_SCHEMA_MODULES)/
+	cd $(ARGO_SCHEMA_MODULES) && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+.PHONY: gitops-tools
+gitops-tools: $(ARGO_SCHEMA_MODULES)/.installed ## Install the Argo CD schema checker (npm, pinned by lock file)
+
+TEST_TOOLS += gitops-tools

@@ -1,0 +1,140 @@
+"""Rendered overlays: strict Kubernetes schemas, digest pinning, and the Deployment contract."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from gitops.layout import ENVIRONMENTS, IMAGE_REF, MODEL_VERSION_KEY
+
+# The EKS control-plane version terraform/modules/eks defaults to.
+KUBERNETES_VERSION = "1.33.0"
+KINDS = {
+    "ServiceAccount",
+    "Deployment",
+    "Service",
+    "HorizontalPodAutoscaler",
+    "PodDisruptionBudget",
+    "NetworkPolicy",
+    "Ingress",
+}
+
+
+def kubernetes_validate(path: Path) -> subprocess.CompletedProcess:
+    cli = Path(sys.executable).parent / "kubernetes-validate"
+    if not cli.exists():
+        pytest.fail("kubernetes-validate not installed: run `make venv` (gitops group).")
+    return subprocess.run(
+        [str(cli), "--strict", "--quiet", "-k", KUBERNETES_VERSION, str(path)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def by_kind(docs: list[dict], kind: str) -> dict:
+    [doc] = [d for d in docs if d["kind"] == kind]
+    return doc
+
+
+@pytest.mark.parametrize("env", ENVIRONMENTS)
+def test_overlay_passes_strict_kubernetes_schemas(env, rendered, rendered_docs, tmp_path):
+    assert {d["kind"] for d in rendered_docs[env]} >= KINDS
+    path = tmp_path / f"{env}.yaml"
+    path.write_text(rendered[env])
+    result = kubernetes_validate(path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert all(d["metadata"]["namespace"] == "bikeshare" for d in rendered_docs[env])
+
+
+def test_strict_validation_rejects_a_misspelled_field(rendered, tmp_path):
+    # The check above could fail: a typo in a container field is an error, not a warning.
+    path = tmp_path / "typo.yaml"
+    path.write_text(rendered["staging"].replace("readinessProbe:", "readinesProbe:"))
+    assert kubernetes_validate(path).returncode != 0
+
+
+def images(node) -> list[str]:
+    """Every container image in a document (Deployment, CronJob, ... at any depth)."""
+    if isinstance(node, list):
+        return [image for item in node for image in images(item)]
+    if not isinstance(node, dict):
+        return []
+    found = [c["image"] for key in ("containers", "initContainers") for c in node.get(key, [])]
+    return found + [image for value in node.values() for image in images(value)]
+
+
+@pytest.mark.parametrize("env", ENVIRONMENTS)
+def test_images_are_pinned_by_digest_with_a_model_version(env, rendered_docs):
+    found = images(rendered_docs[env])
+    assert found and all(IMAGE_REF.match(image) for image in found), found
+    assert len(set(found)) == 1  # the service and any job run the same digest
+    for doc in rendered_docs[env]:
+        assert doc["metadata"]["annotations"][MODEL_VERSION_KEY]
+
+
+def test_deployment_runs_as_the_image_expects(rendered_docs):
+    for env in ENVIRONMENTS:
+        pod = by_kind(rendered_docs[env], "Deployment")["spec"]["template"]["spec"]
+        [container] = pod["containers"]
+        security = container["securityContext"]
+        assert pod["securityContext"]["runAsNonRoot"] is True
+        assert pod["securityContext"]["runAsUser"] == security["runAsUser"] == 1034
+        assert pod["securityContext"]["seccompProfile"] == {"type": "RuntimeDefault"}
+        assert security["readOnlyRootFilesystem"] is True
+        assert security["allowPrivilegeEscalation"] is False
+        assert security["capabilities"] == {"drop": ["ALL"]}
+        assert container["ports"] == [{"name": "http", "containerPort": 3000, "protocol": "TCP"}]
+        assert container["readinessProbe"]["httpGet"] == {"path": "/readyz", "port": "http"}
+        assert container["livenessProbe"]["httpGet"] == {"path": "/livez", "port": "http"}
+        assert {"name": "tmp", "mountPath": "/tmp"} in container["volumeMounts"]
+        assert {"name": "BENTOML_HOME", "value": "/tmp/bentoml"} in container["env"]
+        assert {"name": "BIKESHARE_ENV", "value": env} in container["env"]
+        assert set(container["resources"]) == {"requests", "limits"}
+        assert len(pod["topologySpreadConstraints"]) == 2
+
+
+def _differences(a, b, path=""):
+    """Paths (with list indexes) where two rendered documents differ."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        for key in sorted(set(a) | set(b)):
+            yield from _differences(a.get(key), b.get(key), f"{path}/{key}")
+    elif isinstance(a, list) and isinstance(b, list) and len(a) == len(b):
+        for index, (x, y) in enumerate(zip(a, b, strict=True)):
+            yield from _differences(x, y, f"{path}/{index}")
+    elif a != b:
+        yield path
+
+
+# What may differ between environments: replicas, resources, environment values, the image.
+ALLOWED = (
+    "/spec/minReplicas",
+    "/spec/maxReplicas",
+    "/spec/template/spec/containers/0/resources/",
+    "/spec/template/spec/containers/0/env/",
+    "/spec/template/spec/containers/0/image",
+    "/metadata/annotations/eks.amazonaws.com/role-arn",
+    "/spec/rules/0/host",
+    "/spec/tls/0/hosts/0",
+    f"/metadata/annotations/{MODEL_VERSION_KEY}",
+    f"/spec/template/metadata/annotations/{MODEL_VERSION_KEY}",
+)
+
+
+def test_overlays_differ_only_in_replicas_resources_environment_and_image(rendered_docs):
+    staging, prod = (
+        {(d["kind"], d["metadata"]["name"]): d for d in rendered_docs[env]} for env in ENVIRONMENTS
+    )
+    assert staging.keys() == prod.keys()
+    differing = {
+        (kind, path)
+        for key in staging
+        for kind in [key[0]]
+        for path in _differences(staging[key], prod[key])
+    }
+    unexpected = {(k, p) for k, p in differing if not p.startswith(ALLOWED)}
+    assert not unexpected, unexpected
+    assert ("HorizontalPodAutoscaler", "/spec/minReplicas") in differing
