@@ -51,6 +51,13 @@ def test_schema_check_rejects_a_wrong_type(argocd_docs):
     assert result.returncode == 1 and "FAIL Application/bikeshare-prod" in result.stdout
 
 
+def test_schema_check_rejects_a_misspelled_key(argocd_docs):
+    app = json.loads(json.dumps(of_kind(argocd_docs, "Application")["bikeshare-staging"]))
+    app["spec"]["syncPolicy"]["automated"]["selfheal"] = True
+    result = validate_argo([app])
+    assert result.returncode == 1 and "/spec/syncPolicy/automated/selfheal" in result.stdout
+
+
 def test_one_application_per_environment_from_this_repository(argocd_docs):
     apps = of_kind(argocd_docs, "Application")
     assert set(apps) == {"bikeshare-root", *(f"bikeshare-{env}" for env in ENVIRONMENTS)}
