@@ -9,8 +9,8 @@ manifests: venv ## Render every overlay and the Argo CD objects to build/manifes
 	$(GITOPS) render --out build/manifests
 
 .PHONY: set-image
-set-image: venv ## Pin an image digest in an overlay: ENV=staging IMAGE=repo@sha256:… [MODEL_VERSION=]
-	$(GITOPS) set-image --env '$(ENV)' --image '$(IMAGE)' $(if $(MODEL_VERSION),--model-version '$(MODEL_VERSION)')
+set-image: venv ## Pin an image digest in an overlay and commit: ENV=staging IMAGE=repo@sha256:… [MODEL_VERSION=] [COMMIT=0]
+	$(GITOPS) set-image --env '$(ENV)' --image '$(IMAGE)' $(if $(MODEL_VERSION),--model-version '$(MODEL_VERSION)') $(if $(filter 0 no false,$(COMMIT)),--no-commit)
 
 .PHONY: promote
 promote: venv ## Branch + commit copying staging's digest and model version to prod: FROM=staging TO=prod [DIGEST=]
