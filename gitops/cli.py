@@ -14,9 +14,14 @@ from gitops.render import render_all
 from gitops.rollback import rollback
 from gitops.set_image import set_image
 
+DESCRIPTION = (
+    "Change what runs in an environment through git: pin a digest in staging, promote it to "
+    "prod on a branch, roll a promotion back with a revert, render the overlays."
+)
+
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m gitops", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m gitops", description=DESCRIPTION)
     parser.add_argument("--root", type=Path, help="repository root (default: git top level)")
     sub = parser.add_subparsers(dest="command", required=True)
 

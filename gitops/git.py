@@ -61,6 +61,20 @@ def commits_touching(root: Path, path: Path) -> list[str]:
     return git(root, "log", "--format=%H", "--", path.as_posix()).split()
 
 
+def discard(root: Path, path: Path) -> None:
+    """Put `path` back as HEAD has it, in the index and the work tree (after a failed commit)."""
+    git(
+        root,
+        "restore",
+        "--source=HEAD",
+        "--staged",
+        "--worktree",
+        "--",
+        path.as_posix(),
+        check=False,
+    )
+
+
 def commit(root: Path, paths: list[Path] | None, message: str) -> str:
     """Commit only `paths` (or the index as it is, when None)."""
     if paths is None:

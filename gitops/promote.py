@@ -90,7 +90,7 @@ def promote(
             f"Model-Version: {ran.release.model_version}\n",
         )
     except BaseException:
-        (root / target_path).write_text(before)
+        git.discard(root, target_path)
         git.git(root, "switch", "--quiet", origin, check=False)
         git.git(root, "branch", "-D", branch, check=False)
         raise

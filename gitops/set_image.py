@@ -35,11 +35,15 @@ def set_image(
     (root / path).write_text(text)
     if not commit:
         return f"{env} now pins {release.ref} (model {release.model_version}); not committed."
-    sha = git.commit(
-        root,
-        [path],
-        f"release({env}): {release.image.rsplit('/', 1)[-1]}@{release.digest[:19]} "
-        f"model {release.model_version}\n\n"
-        f"Release-Env: {env}\nImage: {release.ref}\nModel-Version: {release.model_version}\n",
-    )
+    try:
+        sha = git.commit(
+            root,
+            [path],
+            f"release({env}): {release.image.rsplit('/', 1)[-1]}@{release.digest[:19]} "
+            f"model {release.model_version}\n\n"
+            f"Release-Env: {env}\nImage: {release.ref}\nModel-Version: {release.model_version}\n",
+        )
+    except BaseException:
+        git.discard(root, path)
+        raise
     return f"{env} now pins {release.ref} (model {release.model_version}) in commit {sha[:12]}."

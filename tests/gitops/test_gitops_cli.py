@@ -193,3 +193,37 @@ def test_bad_input_is_refused_with_one_sentence_and_no_commit(repo, case):
     assert len(lines) == 1 and lines[0].endswith("."), done.stderr
     assert "Traceback" not in done.stderr
     assert state(repo) == before
+
+
+@pytest.mark.parametrize("command", ["set-image", "promote"])
+def test_failed_commit_leaves_no_branch_and_a_clean_tree(repo, tmp_path, command):
+    _staging_release(repo)
+    if command == "promote":
+        args = ["promote"]
+    else:
+        args = ["set-image", "--env", "staging", "--image", f"{REGISTRY}@{DIGEST_2}"]
+    # No committer identity at all: git refuses to commit after the CLI has written the file.
+    git(repo, "config", "--unset", "user.name")
+    git(repo, "config", "--unset", "user.email")
+    git(repo, "config", "user.useConfigOnly", "true")
+    before = state(repo)
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "HOME": str(tmp_path),
+        "GIT_CONFIG_NOSYSTEM": "1",
+        "XDG_CONFIG_HOME": str(tmp_path),
+    }
+    for key in ("GIT_AUTHOR_NAME", "GIT_AUTHOR_EMAIL", "GIT_COMMITTER_NAME", "GIT_COMMITTER_EMAIL"):
+        env.pop(key, None)
+    done = subprocess.run(
+        [sys.executable, "-m", "gitops", "--root", str(repo), *args],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    assert done.returncode != 0 and "git commit failed" in done.stderr, done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1
+    assert state(repo) == before
