@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import ast
 import hashlib
+import json
 from pathlib import Path
 from typing import Any
 
@@ -43,14 +45,16 @@ def predict(model: Pipeline, frame: pd.DataFrame) -> np.ndarray:
 
 
 def source_sha256() -> str:
-    """Hash of the pipeline's code, so a code change yields a new model version."""
+    """Hash of the pipeline's code, so a code change yields a new model version. The syntax
+    tree is hashed, not the text: formatting and comments do not change the model."""
     digest = hashlib.sha256()
     for path in MODEL_CODE:
-        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+        digest.update(path.name.encode() + b"\0" + ast.dump(ast.parse(path.read_text())).encode())
     return digest.hexdigest()
 
 
 def version_of(holdout: str, data_sha: str, params: dict[str, Any], code_sha: str) -> str:
     """Deterministic: the same data, params and code give the same version."""
-    digest = hashlib.sha256(f"{data_sha}|{sorted(params.items())}|{code_sha}".encode())
+    canonical_params = json.dumps(params, sort_keys=True)
+    digest = hashlib.sha256(f"{data_sha}|{canonical_params}|{code_sha}".encode())
     return f"{holdout}-{digest.hexdigest()[:10]}"

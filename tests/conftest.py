@@ -1,3 +1,36 @@
-"""Fixtures shared across areas live in tests/fixtures/ and are registered here."""
+"""Session-wide setup; fixtures shared across areas live in tests/fixtures/."""
+
+import atexit
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+
+# A BentoML store of the test session's own, set before anything imports bentoml, so tests
+# neither read nor write the developer's models and bentos.
+_STORE = tempfile.mkdtemp(prefix="bentoml-test-")
+atexit.register(shutil.rmtree, _STORE, ignore_errors=True)
+os.environ["BENTOML_HOME"] = _STORE
+os.environ["BENTOML_DO_NOT_TRACK"] = "true"
 
 pytest_plugins: list[str] = []
+
+
+@pytest.fixture(scope="session")
+def champion_in_store() -> str:
+    """The committed champion, rebuilt from git into the session's store; returns its tag."""
+    result = subprocess.run(
+        [sys.executable, "-m", "model", "register"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip().splitlines()[-1]

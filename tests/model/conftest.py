@@ -1,0 +1,28 @@
+import shutil
+from pathlib import Path
+
+import pytest
+
+from model.train import load_params
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    target = tmp_path / "data"
+    shutil.copytree(REPO / "data", target, ignore=shutil.ignore_patterns("*.md"))
+    return target
+
+
+@pytest.fixture
+def params() -> dict:
+    return load_params(REPO / "model" / "params.yaml")
+
+
+@pytest.fixture
+def champion_copy(tmp_path: Path) -> Path:
+    """The committed champion record, copied so a test may (try to) replace it."""
+    path = tmp_path / "champion.json"
+    shutil.copy(REPO / "model" / "champion.json", path)
+    return path
