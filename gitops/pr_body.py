@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from pathlib import Path
 
 from gitops import git
@@ -42,8 +43,28 @@ def evidence(root: Path, release: Release) -> list[str]:
     return lines
 
 
+def manifest_diff(target: str, before: str | None, after: str | None) -> list[str]:
+    if before is None or after is None:
+        return ["kubectl was not available: run `make manifests` to see the rendered change."]
+    diff = difflib.unified_diff(
+        before.splitlines(),
+        after.splitlines(),
+        f"{target} (main)",
+        f"{target} (this PR)",
+        lineterm="",
+    )
+    return ["```diff", *diff, "```"]
+
+
 def promotion_body(
-    root: Path, source: str, target: str, release: Release, source_commit: str, commit: str
+    root: Path,
+    source: str,
+    target: str,
+    release: Release,
+    source_commit: str,
+    commit: str,
+    rendered_before: str | None = None,
+    rendered_after: str | None = None,
 ) -> str:
     subject = git.git(root, "log", "-1", "--format=%s (%ci)", source_commit).strip()
     lines = [
@@ -60,6 +81,10 @@ def promotion_body(
         "### Evidence",
         "",
         *evidence(root, release),
+        "",
+        f"### What Argo CD will change in {target} (rendered manifests)",
+        "",
+        *manifest_diff(target, rendered_before, rendered_after),
         "",
         "### Rollback",
         "",

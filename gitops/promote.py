@@ -12,6 +12,7 @@ from gitops import git
 from gitops.errors import Refusal
 from gitops.layout import ENVIRONMENTS, Release, check_digest, check_environment, release_path
 from gitops.pr_body import promotion_body
+from gitops.render import render_if_possible
 
 PROMOTION_TRAILER = "Promotion-Env"
 
@@ -76,6 +77,7 @@ def promote(
     if git.branch_exists(root, branch):
         raise Refusal(f"branch {branch} already exists: delete it or merge its PR first.")
     origin = git.current_branch(root)
+    rendered_before = render_if_possible(root, target)
     git.git(root, "switch", "--quiet", "-c", branch)
     try:
         (root / target_path).write_text(ran.release.dumps())
@@ -89,12 +91,15 @@ def promote(
             f"Source-Commit: {ran.commit}\nImage: {ran.release.ref}\n"
             f"Model-Version: {ran.release.model_version}\n",
         )
+        rendered_after = render_if_possible(root, target)
     except BaseException:
         git.discard(root, target_path)
         git.git(root, "switch", "--quiet", origin, check=False)
         git.git(root, "branch", "-D", branch, check=False)
         raise
-    body = promotion_body(root, source, target, ran.release, ran.commit, sha)
+    body = promotion_body(
+        root, source, target, ran.release, ran.commit, sha, rendered_before, rendered_after
+    )
     (root / body_file).parent.mkdir(parents=True, exist_ok=True)
     (root / body_file).write_text(body)
     return branch, sha

@@ -28,6 +28,11 @@ def render(root: Path, env: str) -> str:
     return kustomize(root, OVERLAYS / check_environment(env))
 
 
+def render_if_possible(root: Path, env: str) -> str | None:
+    """Rendered manifests for a PR body; None where kubectl is not installed."""
+    return render(root, env) if shutil.which("kubectl") else None
+
+
 def render_all(root: Path, environments: list[str], out: Path) -> list[Path]:
     """One file per environment plus the Argo CD objects (argocd.yaml)."""
     (root / out).mkdir(parents=True, exist_ok=True)

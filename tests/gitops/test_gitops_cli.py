@@ -115,6 +115,7 @@ def test_set_image_promote_rollback(repo):
     for evidence in (DIGEST_1, CHAMPION["version"], staging_commit, "f" * 64, "41.1"):
         assert evidence in body
     assert "Warning" not in body
+    assert f"+        image: {REGISTRY}@{DIGEST_1}" in body  # the rendered diff
 
     # The reviewer merges the PR (a merge commit, as GitHub does).
     git(repo, "switch", "--quiet", "main")
