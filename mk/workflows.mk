@@ -60,6 +60,11 @@ wf-targets: ## Fail if a workflow calls a make target that does not exist
 	if [ -n "$$missing" ]; then echo "Workflows call make targets that do not exist:" $$missing >&2; exit 1; fi; \
 	echo "All $$(echo "$$called" | wc -l) make targets called by the workflows exist."
 
+.PHONY: wf-image-output
+wf-image-output: ## Hand the pushed REGISTRY/REPO@sha256:… to later jobs (GITHUB_OUTPUT; stdout here)
+	@test -s $(IMAGE_OUT)/image-ref.txt || { echo "No $(IMAGE_OUT)/image-ref.txt: run make push first." >&2; exit 1; }
+	@echo "image=$$(cat $(IMAGE_OUT)/image-ref.txt)" >>"$${GITHUB_OUTPUT:-/dev/stdout}"
+
 .PHONY: wf-summary
 wf-summary: ## Append the newest model report to the run summary (stdout off GitHub)
 	@out=$${GITHUB_STEP_SUMMARY:-/dev/stdout}; \

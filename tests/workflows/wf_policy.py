@@ -27,8 +27,9 @@ CHECKOUT_ACTION = "actions/checkout"
 PINNED = re.compile(r"^[\w.-]+/[\w./-]+@[0-9a-f]{40}$")
 VERSION_COMMENT = re.compile(r"#\s*v?\d+(\.\d+)*")
 USES_LINE = re.compile(r"^\s*(?:-\s+)?uses:\s*['\"]?([^'\"\s#]+)['\"]?\s*(#.*)?$")
-# `sudo env "PATH=$PATH"` keeps setup-python's interpreter when a target needs root (apt).
-MAKE_LINE = re.compile(r'^(sudo env "PATH=\$PATH" )?make [a-z][\w.-]*( .*)?$')
+# `sudo env "PATH=$PATH"` keeps setup-python's interpreter when a target needs root (apt,
+# podman); "HOME=$HOME" lets root's podman read the registry login of the runner user.
+MAKE_LINE = re.compile(r'^(sudo env "PATH=\$PATH" ("HOME=\$HOME" )?)?make [a-z][\w.-]*( .*)?$')
 UNTRUSTED_TRIGGERS = {"pull_request_target", "workflow_run"}
 PR_HEAD_REFS = ("pull_request.head", "github.head_ref", "refs/pull/", "workflow_run.head")
 BROAD = {"write-all", "read-all"}
