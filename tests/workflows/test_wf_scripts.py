@@ -1,5 +1,6 @@
-"""open-pr.sh, the workflows' one way to propose a change, against a real git remote
-(a bare repository) with a stand-in `gh` that records what it was asked to do."""
+"""The workflows' two scripts, with a stand-in `gh` that records what it was asked to do:
+open-pr.sh (their one way to propose a change) against a real git remote (a bare repository),
+and pr-comment.sh (one sticky comment per marker)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-SCRIPT = Path(__file__).resolve().parents[2] / ".github" / "scripts" / "open-pr.sh"
+SCRIPTS = Path(__file__).resolve().parents[2] / ".github" / "scripts"
+SCRIPT = SCRIPTS / "open-pr.sh"
 IDENTITY = {
     "GIT_AUTHOR_NAME": "bot",
     "GIT_AUTHOR_EMAIL": "bot@example.invalid",
@@ -51,7 +53,16 @@ def gh(tmp_path):
     bin_dir.mkdir()
     log = tmp_path / "gh.log"
     stub = bin_dir / "gh"
-    stub.write_text(f'#!/usr/bin/env bash\necho "$*" >>"{log}"\n')
+    # `gh api --paginate` answers with the id of an earlier comment when GH_STUB_ID is set;
+    # `gh pr comment` keeps a copy of the body it was given (its last argument).
+    stub.write_text(
+        "#!/usr/bin/env bash\n"
+        f'echo "$*" >>"{log}"\n'
+        'case "$1 $2" in\n'
+        '  "api --paginate") [ -z "${GH_STUB_ID:-}" ] || echo "$GH_STUB_ID" ;;\n'
+        f'  "pr comment") cp "${{@: -1}}" "{log}.body" ;;\n'
+        "esac\n"
+    )
     stub.chmod(0o755)
     return bin_dir, log
 
@@ -111,3 +122,36 @@ def test_refuses_to_push_to_main(clone, gh):
     assert result.returncode == 1
     assert "refusing to push to main" in result.stderr
     assert not gh[1].exists()
+
+
+def comment(tmp_path: Path, gh, **env: str) -> subprocess.CompletedProcess:
+    bin_dir, _ = gh
+    report = tmp_path / "report.md"
+    report.write_text("x" * 70_000)  # over GitHub's limit: must be cut
+    path = f"{bin_dir}{os.pathsep}{os.environ['PATH']}"
+    return subprocess.run(
+        ["bash", str(SCRIPTS / "pr-comment.sh"), "12", "<!-- marker -->", str(report)],
+        capture_output=True,
+        text=True,
+        env=_env(PATH=path, GITHUB_REPOSITORY="acme/repo", **env),
+    )
+
+
+def test_first_comment_is_created(tmp_path, gh):
+    result = comment(tmp_path, gh)
+    assert result.returncode == 0, result.stderr
+    calls = gh[1].read_text().splitlines()
+    assert calls[0].startswith("api --paginate repos/acme/repo/issues/12/comments")
+    assert calls[1].startswith("pr comment 12 --repo acme/repo --body-file ")
+    body = Path(f"{gh[1]}.body").read_text()
+    assert body.startswith("<!-- marker -->\n")
+    assert len(body) < 61_000
+    assert "cut at 60,000 characters" in body
+
+
+def test_a_later_comment_edits_the_first(tmp_path, gh):
+    result = comment(tmp_path, gh, GH_STUB_ID="4242")
+    assert result.returncode == 0, result.stderr
+    calls = gh[1].read_text().splitlines()
+    assert calls[1].startswith("api --silent -X PATCH repos/acme/repo/issues/comments/4242")
+    assert not any(c.startswith("pr comment") for c in calls)
