@@ -49,8 +49,8 @@ def manifest_diff(target: str, before: str | None, after: str | None) -> list[st
     diff = difflib.unified_diff(
         before.splitlines(),
         after.splitlines(),
-        f"{target} (main)",
-        f"{target} (this PR)",
+        f"{target} now",
+        f"{target} after merge",
         lineterm="",
     )
     return ["```diff", *diff, "```"]

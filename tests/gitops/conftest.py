@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -9,7 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from gitops.layout import ENVIRONMENTS, OVERLAYS
+from gitops.layout import ENVIRONMENTS, MODEL_VERSION_KEY, OVERLAYS
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -28,6 +29,37 @@ def kustomize(directory: Path) -> str:
     )
     assert proc.returncode == 0, proc.stderr
     return proc.stdout
+
+
+def _differences(a, b, path=""):
+    """Paths (with list indexes) where two rendered documents differ."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        for key in sorted(set(a) | set(b)):
+            yield from _differences(a.get(key), b.get(key), f"{path}/{key}")
+    elif isinstance(a, list) and isinstance(b, list) and len(a) == len(b):
+        for index, (x, y) in enumerate(zip(a, b, strict=True)):
+            yield from _differences(x, y, f"{path}/{index}")
+    elif a != b:
+        yield path
+
+
+# What may differ between environments: replicas, resources, environment values (env vars,
+# IRSA role, host, a job's schedule) and the image with its model version.
+ALLOWED = re.compile(
+    r"^(/spec/(minReplicas|maxReplicas|schedule)"
+    r"|.*/containers/\d+/(resources|env)/.*|.*/containers/\d+/image"
+    r"|/metadata/annotations/eks\.amazonaws\.com/role-arn"
+    r"|/spec/rules/0/host|/spec/tls/0/hosts/0"
+    rf"|.*/metadata/annotations/{re.escape(MODEL_VERSION_KEY)})$"
+)
+
+
+def environment_differences(a: list[dict], b: list[dict]) -> tuple[set, set]:
+    """(kind, path) pairs where two rendered environments differ, and those not ALLOWED."""
+    left, right = ({(d["kind"], d["metadata"]["name"]): d for d in docs} for docs in (a, b))
+    assert left.keys() == right.keys()
+    differing = {(key[0], path) for key in left for path in _differences(left[key], right[key])}
+    return differing, {(kind, path) for kind, path in differing if not ALLOWED.match(path)}
 
 
 @pytest.fixture(scope="session")

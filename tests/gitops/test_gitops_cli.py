@@ -14,7 +14,7 @@ import yaml
 
 from gitops.layout import MODEL_VERSION_KEY, OVERLAYS
 
-from .conftest import ROOT, kustomize, require_tool
+from .conftest import ROOT, environment_differences, kustomize, require_tool
 
 REGISTRY = "127.0.0.1:5000/bikeshare"
 DIGEST_1 = "sha256:" + "1" * 64
@@ -99,6 +99,12 @@ def test_set_image_promote_rollback(repo):
     assert f"image: {REGISTRY}@{DIGEST_1}" in staging
     assert model_versions(staging) == {CHAMPION["version"]}  # from champion.json
     assert render(repo, "prod") == prod_before
+    # With different releases, the environments still differ only where they may.
+    differing, unexpected = environment_differences(
+        list(yaml.safe_load_all(staging)), list(yaml.safe_load_all(prod_before))
+    )
+    assert ("Deployment", "/spec/template/spec/containers/0/image") in differing
+    assert not unexpected, unexpected
     staging_commit = git(repo, "rev-parse", "HEAD")
 
     done = cli(repo, "promote", "--from", "staging", "--to", "prod")

@@ -10,6 +10,8 @@ import pytest
 
 from gitops.layout import ENVIRONMENTS, IMAGE_REF, MODEL_VERSION_KEY
 
+from .conftest import environment_differences
+
 # The EKS control-plane version terraform/modules/eks defaults to.
 KUBERNETES_VERSION = "1.33.0"
 KINDS = {
@@ -97,44 +99,7 @@ def test_deployment_runs_as_the_image_expects(rendered_docs):
         assert len(pod["topologySpreadConstraints"]) == 2
 
 
-def _differences(a, b, path=""):
-    """Paths (with list indexes) where two rendered documents differ."""
-    if isinstance(a, dict) and isinstance(b, dict):
-        for key in sorted(set(a) | set(b)):
-            yield from _differences(a.get(key), b.get(key), f"{path}/{key}")
-    elif isinstance(a, list) and isinstance(b, list) and len(a) == len(b):
-        for index, (x, y) in enumerate(zip(a, b, strict=True)):
-            yield from _differences(x, y, f"{path}/{index}")
-    elif a != b:
-        yield path
-
-
-# What may differ between environments: replicas, resources, environment values, the image.
-ALLOWED = (
-    "/spec/minReplicas",
-    "/spec/maxReplicas",
-    "/spec/template/spec/containers/0/resources/",
-    "/spec/template/spec/containers/0/env/",
-    "/spec/template/spec/containers/0/image",
-    "/metadata/annotations/eks.amazonaws.com/role-arn",
-    "/spec/rules/0/host",
-    "/spec/tls/0/hosts/0",
-    f"/metadata/annotations/{MODEL_VERSION_KEY}",
-    f"/spec/template/metadata/annotations/{MODEL_VERSION_KEY}",
-)
-
-
 def test_overlays_differ_only_in_replicas_resources_environment_and_image(rendered_docs):
-    staging, prod = (
-        {(d["kind"], d["metadata"]["name"]): d for d in rendered_docs[env]} for env in ENVIRONMENTS
-    )
-    assert staging.keys() == prod.keys()
-    differing = {
-        (kind, path)
-        for key in staging
-        for kind in [key[0]]
-        for path in _differences(staging[key], prod[key])
-    }
-    unexpected = {(k, p) for k, p in differing if not p.startswith(ALLOWED)}
+    differing, unexpected = environment_differences(*(rendered_docs[env] for env in ENVIRONMENTS))
     assert not unexpected, unexpected
     assert ("HorizontalPodAutoscaler", "/spec/minReplicas") in differing
