@@ -1,0 +1,1 @@
+"""Benchmarks (not tests): serving throughput, latency and memory against baselines."""
