@@ -97,9 +97,10 @@ class DropRequestData(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         error = record.exc_info[1] if record.exc_info else None
         if isinstance(error, ValidationError):
-            fields = sorted({".".join(map(str, e["loc"])) for e in error.errors()})[:5]
-            record.msg = "rejected request on %s: %d validation error(s) at %s"
-            record.args = (record.args[0] if record.args else "?", error.error_count(), fields)
+            # Error types only: locations can hold the caller's own field names.
+            kinds = sorted({e["type"] for e in error.errors()})
+            record.msg = "rejected request on %s: %d validation error(s) of type %s"
+            record.args = (record.args[0] if record.args else "?", error.error_count(), kinds)
             record.exc_info = None
             record.exc_text = None
             record.levelno, record.levelname = logging.INFO, "INFO"
