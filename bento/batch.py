@@ -1,0 +1,220 @@
+"""Batch scoring of one period with the champion model of this bento.
+
+    python -m bento.batch score --period 2011-12 --bucket B [--endpoint-url URL]
+                                [--max-reject-rate 0.05]
+
+Reads input/<period>.csv from the bucket, scores it with the model the service ships, and
+writes predictions, rejects and a run record under scores/<period>/<model version>/ (see
+bento/batch_store.py for the layout and the atomic publish). `--period previous` scores the
+month before today (UTC): what the CronJob runs. Exit 0 on success, 1 when too many rows
+are rejected, 2 on a bad input or setup; every failure is one sentence on stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import re
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from botocore.exceptions import BotoCoreError, ClientError
+
+from bento.batch_rows import BatchError, Scored, read_rows, score_rows
+from bento.batch_store import (
+    input_key,
+    output_prefix,
+    parquet_bytes,
+    publish,
+    read_object,
+    sha256,
+)
+
+CHAMPION_PATH = Path(__file__).resolve().parents[1] / "model" / "champion.json"
+PERIOD = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+DEFAULT_MAX_REJECT_RATE = 0.05
+EXIT_TOO_MANY_REJECTS = 1
+EXIT_BAD_INPUT = 2
+
+
+class TooManyRejects(BatchError):
+    """More rows failed validation than the threshold allows."""
+
+
+@dataclass(frozen=True)
+class Champion:
+    version: str
+    bento_model_tag: str
+    data_fingerprint: str
+
+
+def champion(path: Path = CHAMPION_PATH) -> Champion:
+    record = json.loads(path.read_text())
+    return Champion(record["version"], record["bento_model_tag"], record["data"]["fingerprint"])
+
+
+def load_model(tag: str):
+    """The model from the bento when running in its image (BENTO_PATH/models, where
+    `bentoml containerize` puts it), else from the local store (BENTOML_HOME)."""
+    import bentoml
+    from bentoml._internal.configuration.containers import BentoMLContainer
+    from bentoml._internal.models import ModelStore
+
+    bento_models = Path(os.environ.get("BENTO_PATH", "/nonexistent")) / "models"
+    if bento_models.is_dir():
+        # Internal API: the same switch `bentoml serve` makes when it loads a bento.
+        BentoMLContainer.model_store.set(ModelStore(str(bento_models)))
+    return bentoml.sklearn.load_model(tag)
+
+
+def resolve_period(text: str, today: dt.date | None = None) -> str:
+    if text == "previous":
+        first = (today or dt.datetime.now(dt.UTC).date()).replace(day=1)
+        return (first - dt.timedelta(days=1)).strftime("%Y-%m")
+    if not PERIOD.match(text):
+        raise BatchError(f"period '{text}' is not YYYY-MM or 'previous'.")
+    return text
+
+
+def check_reject_rate(scored: Scored, rows_in: int, period: str, max_rate: float) -> None:
+    rejected = len(scored.rejects)
+    if rejected > max_rate * rows_in:
+        first = scored.rejects.iloc[0]
+        raise TooManyRejects(
+            f"{period}: {rejected} of {rows_in} rows ({rejected / rows_in:.1%}) failed "
+            f"validation, above the {max_rate:.1%} threshold (first: line {first['line']}, "
+            f"{first['reason']}), so nothing was written; fix the input or raise "
+            "--max-reject-rate."
+        )
+
+
+def run_record(
+    period: str,
+    model: Champion,
+    source: str,
+    data: bytes,
+    scored: Scored,
+    outputs: dict[str, bytes],
+    max_rate: float,
+    seconds: float,
+) -> bytes:
+    """The record. Everything but duration_seconds is a function of the inputs, so re-runs
+    compare equal once that one field is left out (the Parquet outputs are byte-identical)."""
+    rows_in = len(scored.predictions) + len(scored.rejects)
+    record = {
+        "period": period,
+        "model_version": model.version,
+        "bento_model_tag": model.bento_model_tag,
+        "model_data_fingerprint": model.data_fingerprint,
+        "input": {"key": source, "sha256": sha256(data)},
+        "rows": {
+            "in": rows_in,
+            "scored": len(scored.predictions),
+            "rejected": len(scored.rejects),
+        },
+        "max_reject_rate": max_rate,
+        "outputs": {name: {"sha256": sha256(body)} for name, body in sorted(outputs.items())},
+        "duration_seconds": round(seconds, 3),
+    }
+    return (json.dumps(record, indent=2, sort_keys=True) + "\n").encode()
+
+
+def score_period(
+    s3, bucket: str, period: str, max_rate: float = DEFAULT_MAX_REJECT_RATE, model=None
+) -> dict:
+    """Score one period end to end; returns the run record. Raises BatchError on failure,
+    having written nothing visible."""
+    started = time.monotonic()
+    champ = champion()
+    model = model if model is not None else load_model(champ.bento_model_tag)
+    key = input_key(period)
+    try:
+        data = read_object(s3, bucket, key)
+    except ClientError as err:
+        code = err.response.get("Error", {}).get("Code", "")
+        if code in {"NoSuchKey", "404"}:
+            raise BatchError(
+                f"s3://{bucket}/{key} does not exist; upload the period's data first."
+            ) from err
+        raise BatchError(f"cannot read s3://{bucket}/{key} ({code or err}).") from err
+    except BotoCoreError as err:
+        raise BatchError(f"cannot reach S3 to read s3://{bucket}/{key} ({err}).") from err
+    raw = read_rows(data, f"s3://{bucket}/{key}")
+    scored = score_rows(model, raw, period)
+    rows_in = len(raw)
+    # Never drop a row silently.
+    assert rows_in == len(scored.predictions) + len(scored.rejects), "rows in != scored + rejected"
+    check_reject_rate(scored, rows_in, period, max_rate)
+    outputs = {
+        "predictions.parquet": parquet_bytes(scored.predictions),
+        "rejects.parquet": parquet_bytes(scored.rejects),
+    }
+    record = run_record(
+        period, champ, key, data, scored, outputs, max_rate, time.monotonic() - started
+    )
+    publish(s3, bucket, output_prefix(period, champ.version), outputs, record)
+    return json.loads(record)
+
+
+def s3_client(endpoint_url: str | None):
+    import boto3
+
+    return boto3.client("s3", endpoint_url=endpoint_url or None)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m bento.batch", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    score = sub.add_parser("score", help="score one period's input from the bucket")
+    score.add_argument("--period", required=True, help="YYYY-MM, or 'previous' (last month)")
+    score.add_argument(
+        "--bucket",
+        default=os.environ.get("BIKESHARE_ARTIFACTS_BUCKET"),
+        help="artifacts bucket (default: $BIKESHARE_ARTIFACTS_BUCKET)",
+    )
+    score.add_argument(
+        "--endpoint-url",
+        default=os.environ.get("AWS_ENDPOINT_URL_S3") or os.environ.get("AWS_ENDPOINT_URL"),
+        help="S3 endpoint (the moto server locally); default: AWS",
+    )
+    score.add_argument(
+        "--max-reject-rate",
+        type=float,
+        default=DEFAULT_MAX_REJECT_RATE,
+        help="fail when more than this share of rows is rejected (default %(default)s)",
+    )
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        if not args.bucket:
+            raise BatchError("no bucket: pass --bucket or set BIKESHARE_ARTIFACTS_BUCKET.")
+        if not 0 <= args.max_reject_rate <= 1:
+            raise BatchError(f"--max-reject-rate {args.max_reject_rate} is not between 0 and 1.")
+        period = resolve_period(args.period)
+        record = score_period(
+            s3_client(args.endpoint_url), args.bucket, period, args.max_reject_rate
+        )
+    except TooManyRejects as err:
+        print(f"error: {err}", file=sys.stderr)
+        return EXIT_TOO_MANY_REJECTS
+    except BatchError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    rows = record["rows"]
+    prefix = output_prefix(period, record["model_version"])
+    print(
+        f"{period}: {rows['in']} rows in, {rows['scored']} scored, {rows['rejected']} rejected "
+        f"in {record['duration_seconds']:.1f} s -> s3://{args.bucket}/{prefix}"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,197 @@
+"""Backfill on Apache Spark: the row checks and model of bento/batch.py, run in parallel.
+
+    python -m bento.spark_backfill --input 'data/2011-*.csv' --output build/backfill \\
+        [--master local[2]]
+
+Each executor loads the champion from the bento's model (shipped with the job as an exported
+.bentomodel file, so a cluster needs no model store) once per Python worker, and scores Arrow
+batches with `mapInPandas` through bento.batch_rows.score_rows: the same function as the
+single-process job, so both give the same predictions and rejects row for row. Outputs are
+Parquet datasets partitioned by period (predictions/ and rejects/), committed by Spark's
+output committer. Input files must be named <YYYY-MM>.csv: the period comes from the name.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import sys
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pandas as pd
+
+from bento.batch_rows import LINE, PERIOD, PREDICTION, REASON, score_rows
+
+PERIOD_FILE = re.compile(r"(\d{4}-\d{2})\.csv$")
+RAW = "__raw__"  # prefix of the input's text columns inside the combined result
+_MODELS: dict[str, object] = {}  # per Python worker: load the model once, not per batch
+
+
+def session(master: str = "local[2]", app: str = "bikeshare-backfill"):
+    """A Spark session whose Python workers run this interpreter (and so find pandas)."""
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
+    if master.startswith("local"):
+        # Local workers import this checkout's code, whatever the interpreter's install points
+        # at; on a cluster, ship the code with --py-files (see bento/BATCH.md).
+        root = str(Path(__file__).resolve().parents[1])
+        paths = os.environ.get("PYTHONPATH", "").split(os.pathsep)
+        if root not in paths:
+            os.environ["PYTHONPATH"] = os.pathsep.join([root, *filter(None, paths)])
+    from pyspark.sql import SparkSession
+
+    return (
+        SparkSession.builder.master(master)
+        .appName(app)
+        .config("spark.ui.enabled", "false")
+        .config("spark.sql.shuffle.partitions", "4")
+        .config("spark.sql.execution.arrow.maxRecordsPerBatch", "50000")
+        .getOrCreate()
+    )
+
+
+def read_periods(spark, paths: list[str]):
+    """CSV rows as text, with the period (from the file name) and the row's line in its file
+    (the same numbering as the single-process job: header = line 1)."""
+    from pyspark.sql import functions as F
+
+    rows = (
+        spark.read.option("header", True)
+        .csv(paths)
+        .select(
+            "*",
+            F.col("_metadata.file_path").alias("_file"),
+            F.col("_metadata.file_block_start").alias("_block"),
+            F.monotonically_increasing_id().alias("_id"),
+        )
+    )
+    # Line numbers without a global sort: count rows per file block, then offset each block
+    # by the rows of the blocks before it in the same file.
+    blocks = rows.groupBy("_file", "_block").agg(
+        F.count("*").alias("_rows"), F.min("_id").alias("_first")
+    )
+    offsets, seen = [], {}
+    for block in sorted(blocks.collect(), key=lambda b: (b["_file"], b["_block"])):
+        before = seen.get(block["_file"], 0)
+        offsets.append((block["_file"], block["_block"], block["_first"], before))
+        seen[block["_file"]] = before + block["_rows"]
+    for file in seen:
+        if not PERIOD_FILE.search(file):
+            raise ValueError(f"{file}: input files must be named <YYYY-MM>.csv.")
+    table = spark.createDataFrame(offsets, "_file string, _block long, _first long, _before long")
+    numbered = rows.join(F.broadcast(table), ["_file", "_block"])
+    line = F.col("_id") - F.col("_first") + F.col("_before") + F.lit(2)
+    period = F.regexp_extract(F.col("_file"), PERIOD_FILE.pattern, 1)
+    columns = [c for c in rows.columns if not c.startswith("_")]
+    return numbered.select(
+        line.cast("long").alias(LINE), period.alias(PERIOD), *[F.col(f"`{c}`") for c in columns]
+    )
+
+
+def _model(tag: str, shipped: str | None):
+    if tag not in _MODELS:
+        from bentoml.exceptions import NotFound
+
+        from bento.batch import load_model
+
+        try:
+            _MODELS[tag] = load_model(tag)
+        except NotFound:
+            if shipped is None:
+                raise
+            import bentoml
+            from pyspark import SparkFiles
+
+            bentoml.models.import_model(SparkFiles.get(shipped))
+            _MODELS[tag] = load_model(tag)
+    return _MODELS[tag]
+
+
+def _scorer(tag: str, shipped: str | None, columns: list[str]):
+    def score(batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
+        model = _model(tag, shipped)
+        for batch in batches:
+            for period, part in batch.groupby(PERIOD, sort=False):
+                rows = part.drop(columns=PERIOD).fillna("").reset_index(drop=True)
+                scored = score_rows(model, rows, period)
+                predictions = scored.predictions.assign(**{REASON: None})
+                rejects = scored.rejects.rename(columns={c: RAW + c for c in columns})
+                yield pd.concat([predictions, rejects], ignore_index=True).assign(
+                    **{PERIOD: period}
+                )
+
+    return score
+
+
+def ship_model(spark, tag: str) -> str:
+    """Export the model next to the job so executors without a model store can import it."""
+    import bentoml
+
+    name, version = tag.split(":")
+    target = Path(tempfile.mkdtemp(prefix="bikeshare-model-")) / f"{name}-{version}.bentomodel"
+    bentoml.models.export_model(tag, str(target))
+    spark.sparkContext.addFile(str(target))
+    return target.name
+
+
+def score(spark, rows, tag: str, shipped: str | None = None):
+    """The combined result: one row per input row, scored (reason null) or rejected."""
+    columns = [c for c in rows.columns if c not in (LINE, PERIOD)]
+    schema = ", ".join(
+        [f"{LINE} long", "day long", "hr long", f"{PREDICTION} double", f"{REASON} string"]
+        + [f"`{RAW}{c}` string" for c in columns]
+        + [f"{PERIOD} string"]
+    )
+    return rows.mapInPandas(_scorer(tag, shipped, columns), schema)
+
+
+def split(result, columns: list[str]):
+    """(predictions, rejects) with the same columns as the single-process job's files."""
+    from pyspark.sql import functions as F
+
+    scored = result.where(F.col(REASON).isNull())
+    predictions = scored.select(PERIOD, LINE, "day", "hr", PREDICTION)
+    rejects = result.where(F.col(REASON).isNotNull()).select(
+        PERIOD, LINE, *[F.col(f"`{RAW}{c}`").alias(c) for c in columns], REASON
+    )
+    return predictions, rejects
+
+
+def backfill(spark, paths: list[str], tag: str, ship: bool = True):
+    rows = read_periods(spark, paths)
+    shipped = ship_model(spark, tag) if ship else None
+    columns = [c for c in rows.columns if c not in (LINE, PERIOD)]
+    return split(score(spark, rows, tag, shipped).cache(), columns)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bento.spark_backfill", description=__doc__)
+    parser.add_argument("--input", nargs="+", required=True, help="CSV files or globs")
+    parser.add_argument("--output", required=True, help="directory or s3:// prefix")
+    parser.add_argument("--master", default=os.environ.get("SPARK_MASTER", "local[2]"))
+    args = parser.parse_args(argv)
+
+    from bento.batch import champion
+
+    model = champion()
+    spark = session(args.master)
+    try:
+        predictions, rejects = backfill(spark, args.input, model.bento_model_tag)
+        out = f"{args.output.rstrip('/')}/{model.version}"
+        predictions.write.mode("overwrite").partitionBy(PERIOD).parquet(f"{out}/predictions")
+        rejects.write.mode("overwrite").partitionBy(PERIOD).parquet(f"{out}/rejects")
+        counts = {r[PERIOD]: r["count"] for r in predictions.groupBy(PERIOD).count().collect()}
+        rejected = {r[PERIOD]: r["count"] for r in rejects.groupBy(PERIOD).count().collect()}
+    finally:
+        spark.stop()
+    for period in sorted(set(counts) | set(rejected)):
+        print(f"{period}: {counts.get(period, 0)} scored, {rejected.get(period, 0)} rejected")
+    print(f"model {model.version} -> {out}/{{predictions,rejects}}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
