@@ -23,3 +23,7 @@ PORT ?= 3000
 .PHONY: serve
 serve: register ## Serve the champion locally on 127.0.0.1:$(PORT)
 	$(BIN)/bentoml serve bento.service:Bikeshare --host 127.0.0.1 --port $(PORT)
+
+.PHONY: demo
+demo: venv ## The main job end to end: data → gated model → bento → service answering requests
+	$(PY) -m demo
