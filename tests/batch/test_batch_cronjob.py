@@ -57,7 +57,8 @@ def test_cronjob_runs_the_service_image_and_scores_the_previous_month(cronjobs, 
             *("python", "-m", "bento.batch", "score", "--period", "previous")
         ]
         env_vars = {e["name"]: e["value"] for e in container["env"]}
-        assert env_vars["BIKESHARE_ARTIFACTS_BUCKET"] == f"bikeshare-{env}-artifacts"
+        # Terraform's name: <project>-<env>-artifacts-<account id>.
+        assert env_vars["BIKESHARE_ARTIFACTS_BUCKET"].startswith(f"bikeshare-{env}-artifacts-")
         assert env_vars["BENTOML_HOME"] == "/tmp/bentoml"
 
 
