@@ -7,8 +7,6 @@ WORKFLOWS ?= $(wildcard $(WF_DIR)/*.yml)
 GITHUB_REPOSITORY ?= acme-mlops/bikeshare-gitops
 export GITHUB_REPOSITORY
 PR_COMMENT := .github/scripts/pr-comment.sh
-# The newest model report (make retrain writes reports/<model version>/report.md).
-LATEST_REPORT = $(shell ls -t reports/*/report.md 2>/dev/null | head -n 1)
 
 # ---- checks (run by make test through tests/workflows/) --------------------------------
 
@@ -65,24 +63,17 @@ wf-image-output: ## Hand the pushed REGISTRY/REPO@sha256:… to later jobs (GITH
 	@test -s $(IMAGE_OUT)/image-ref.txt || { echo "No $(IMAGE_OUT)/image-ref.txt: run make push first." >&2; exit 1; }
 	@echo "image=$$(cat $(IMAGE_OUT)/image-ref.txt)" >>"$${GITHUB_OUTPUT:-/dev/stdout}"
 
-.PHONY: wf-summary
-wf-summary: ## Append the newest model report to the run summary (stdout off GitHub)
-	@out=$${GITHUB_STEP_SUMMARY:-/dev/stdout}; \
-	if [ -n "$(LATEST_REPORT)" ]; then cat "$(LATEST_REPORT)" >>"$$out"; \
-	elif [ -f build/candidate/gate.json ]; then \
-	  { echo '## Gate result'; echo '```json'; cat build/candidate/gate.json; echo '```'; } >>"$$out"; \
-	else echo "No model report was produced: see the log of the failed step." | tee -a "$$out" >&2; fi
+.PHONY: wf-model-report
+wf-model-report: ## Compose build/model-report.md: this run's gate result + its full report
+	@$(PYTHON) .github/scripts/model_report.py build/candidate/gate.json reports build/model-report.md
 
-.PHONY: wf-pr-body
-wf-pr-body: ## Write build/pr-body.md (the model PR's description) from the newest report
-	@test -n "$(LATEST_REPORT)" || { echo "No reports/*/report.md: run make retrain first." >&2; exit 1; }
-	@mkdir -p build && head -c 60000 "$(LATEST_REPORT)" >build/pr-body.md
-	@echo "build/pr-body.md from $(LATEST_REPORT)"
+.PHONY: wf-summary
+wf-summary: wf-model-report ## Append the model report to the run summary (stdout off GitHub)
+	@cat build/model-report.md >>"$${GITHUB_STEP_SUMMARY:-/dev/stdout}"
 
 .PHONY: wf-comment
-wf-comment: ## Post (or update) the model report as a PR comment: PR=<number>
-	@test -n "$(LATEST_REPORT)" || { echo "No reports/*/report.md to post: run make retrain first." >&2; exit 1; }
-	$(PR_COMMENT) "$(PR)" "<!-- bikeshare:model-report -->" "$(LATEST_REPORT)"
+wf-comment: wf-model-report ## Post (or update) the model report as a PR comment: PR=<number>
+	$(PR_COMMENT) "$(PR)" "<!-- bikeshare:model-report -->" build/model-report.md
 
 .PHONY: wf-plan
 wf-plan: ## make tf-plan ENV=<env>, output kept in build/plan-<env>.md for the PR comment

@@ -1,0 +1,71 @@
+"""Compose the markdown a reviewer reads for this run (PR comment, run summary, PR body).
+
+Usage: model_report.py GATE_JSON REPORTS_DIR OUT
+The gate result of this run (written by `make train` / `make retrain`) comes first; the full
+report of the same candidate (reports/<version>/report.md, from `make retrain`) follows when
+it exists. Never an older report: stale numbers on a PR are worse than none.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+METRICS = ("rmse", "mae", "r2")
+
+
+def _row(name: str, candidate: dict, champion: dict | None) -> str:
+    new = candidate[name]
+    if champion is None:
+        return f"| {name.upper()} | {new:.3f} | – | – |"
+    old = champion[name]
+    return f"| {name.upper()} | {new:.3f} | {old:.3f} | {new - old:+.3f} |"
+
+
+def compose(gate_file: Path, reports: Path) -> str:
+    if not gate_file.is_file():
+        return (
+            "### Model gate: not run\n\n"
+            "No candidate was trained in this run (nothing changed since the champion, "
+            "or an earlier step failed: see the log).\n"
+        )
+    gate = json.loads(gate_file.read_text())
+    candidate = gate["candidate"]
+    verdict = gate["verdict"]
+    champion = (gate.get("champion_metrics_on_holdout") or {}).get("overall")
+    lines = [
+        f"### Model gate: {'PASS' if verdict['passed'] else 'REJECT'}",
+        "",
+        f"Candidate `{candidate['version']}` vs champion `{gate.get('champion_version') or 'none'}`"
+        " on the same holdout.",
+        "",
+        "| metric | candidate | champion | change |",
+        "| --- | --- | --- | --- |",
+        *(_row(m, candidate["metrics"]["overall"], champion) for m in METRICS),
+        "",
+        *(f"- {reason}" for reason in verdict["reasons"]),
+        "",
+    ]
+    report = reports / candidate["version"] / "report.md"
+    if report.is_file():
+        lines += [
+            "<details><summary>Full report (plots in the run's artifact)</summary>",
+            "",
+            report.read_text(),
+            "</details>",
+            "",
+        ]
+    return "\n".join(lines)
+
+
+def main(argv: list[str]) -> int:
+    gate_file, reports, out = (Path(a) for a in argv)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(compose(gate_file, reports))
+    print(f"{out}: {out.read_text().splitlines()[0]}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
