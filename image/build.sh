@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# Containerize the current bento (build/bento-tag.txt) on the recorded base image.
+# Usage: build.sh BENTO_TAG BASE_RECORD IMAGE_RECORD
+# Env: BENTOML (the bentoml CLI), UV (the project's pinned uv binary), IMAGE_MAX_MB.
+# - `--from` pins the build to the base's recorded image ID, whatever the tag points to now.
+# - uv and the host's CA bundle are bind-mounted for the build only: neither ships.
+# - The result is recorded in IMAGE_RECORD; the build is skipped when the same bento on the
+#   same base is already there.
+# - `--squash` folds the new layers into one, so the tests/ directories removed after the
+#   install (bento/image.py) really leave the image.
+set -euo pipefail
+
+bento_tag=$1 base_record=$2 image_record=$3
+bentoml=${BENTOML:-bentoml}
+uv=${UV:?set UV to the pinned uv binary (make venv installs it)}
+max_mb=${IMAGE_MAX_MB:-700}
+
+# shellcheck disable=SC1090
+source "$base_record"
+version=${bento_tag#*:}
+name="localhost/bikeshare:$version"
+
+# Same bento on the same base, image still there: nothing to do (IMAGE_REBUILD=1 forces).
+if [ -z "${IMAGE_REBUILD:-}" ] && [ -f "$image_record" ] &&
+  grep -qx "BENTO_TAG=$bento_tag" "$image_record" &&
+  grep -qx "BASE_IMAGE_ID=$BASE_IMAGE_ID" "$image_record" &&
+  podman image exists "$(sed -n 's/^IMAGE_ID=//p' "$image_record")"; then
+  size=$(sed -n 's/^IMAGE_SIZE_BYTES=//p' "$image_record")
+  echo "Image cached: $name, $((size / 1000000)) MB uncompressed"
+  exit 0
+fi
+
+# Build-only tools, bind-mounted over the base's empty /usr/local/bin (BentoML passes one
+# --volume through intact): the pinned uv, wrapped to trust the CA bundle this machine's
+# Python trusts (PyPI may sit behind an intercepting proxy), and uv's download cache, kept
+# between builds. None of it ships in the image.
+tools=${BUILD_TOOLS_DIR:-$(dirname "$image_record")/build-tools}
+mkdir -p "$tools/uv-cache"
+rm -f "$tools/uv" "$tools/uv.bin" "$tools/ca-certificates.crt"
+cp "$(realpath "$uv")" "$tools/uv.bin"
+cert=""
+ca=${PIP_CERT:-${SSL_CERT_FILE:-$(python3 -c 'import ssl; print(ssl.get_default_verify_paths().cafile or "")')}}
+if [ -n "$ca" ] && [ -f "$ca" ]; then
+  cp "$ca" "$tools/ca-certificates.crt"
+  cert="SSL_CERT_FILE=/usr/local/bin/ca-certificates.crt "
+fi
+# The cache stays outside the image (uv's default, /root/.cache, would add ~500 MB).
+printf '#!/bin/sh\n%sUV_CACHE_DIR=/usr/local/bin/uv-cache UV_LINK_MODE=copy exec /usr/local/bin/uv.bin "$@"\n' "${cert:-}" >"$tools/uv"
+chmod 755 "$tools/uv"
+mounts=(--opt "volume=$(cd "$tools" && pwd):/usr/local/bin")
+
+revision=$(git rev-parse HEAD 2>/dev/null || echo unknown)
+start=$SECONDS
+"$bentoml" containerize "$bento_tag" --backend podman --image-tag "$name" \
+  --opt "from=$BASE_IMAGE_ID" --opt squash "${mounts[@]}" \
+  --opt "label=org.opencontainers.image.base.name=$BASE_IMAGE_NAME" \
+  --opt "label=org.opencontainers.image.base.digest=$BASE_IMAGE_DIGEST" \
+  --opt "label=org.opencontainers.image.version=$version" \
+  --opt "label=org.opencontainers.image.revision=$revision" \
+  --opt "label=org.opencontainers.image.title=bikeshare" \
+  >"$(dirname "$image_record")/containerize.log" 2>&1 ||
+  { tail -n 30 "$(dirname "$image_record")/containerize.log" >&2; exit 1; }
+
+id=$(podman image inspect --format '{{.Id}}' "$name")
+size=$(podman image inspect --format '{{.Size}}' "$name")
+cat >"$image_record" <<EOF
+IMAGE_NAME=$name
+IMAGE_ID=$id
+IMAGE_SIZE_BYTES=$size
+BENTO_TAG=$bento_tag
+BASE_IMAGE_ID=$BASE_IMAGE_ID
+EOF
+mb=$((size / 1000000))
+echo "Image $name built in $((SECONDS - start)) s: $mb MB uncompressed (budget $max_mb MB), ID ${id:0:12}"
+if [ "$mb" -gt "$max_mb" ]; then
+  echo "Image is over the $max_mb MB budget: see image/README.md (what goes in and why)." >&2
+  exit 1
+fi

@@ -1,0 +1,94 @@
+# Service image: build on a Debian base, run as the cluster does, push, sign, SBOM.
+# See image/README.md. Scratch state (registry storage, keys, signatures) lives in .containers/.
+
+# The project's containers.conf (runc, no default rlimits); nothing under /etc changes.
+export CONTAINERS_CONF := $(CURDIR)/image/containers.conf
+CONTAINERS_DIR ?= $(CURDIR)/.containers
+BASE_IMAGE_NAME := localhost/bikeshare-base:bookworm
+BASE_RECORD := build/base-image.env
+# The bento to containerize and where the built image is recorded (tests use their own).
+BENTO_TAG_FILE ?= build/bento-tag.txt
+IMAGE_RECORD ?= build/image.env
+IMAGE_REPO := bikeshare
+IMAGE_MAX_MB ?= 700
+# Outputs of push/sign/sbom (tests point this at a temporary directory).
+IMAGE_OUT ?= build
+# The loopback registry stands in for ECR; the release workflow passes REGISTRY=<ECR>.
+REGISTRY_PORT ?= 5055
+REGISTRY_DIR ?= $(CONTAINERS_DIR)/registry
+LOCAL_REGISTRY := 127.0.0.1:$(REGISTRY_PORT)
+REGISTRY ?= $(LOCAL_REGISTRY)
+SIGNER ?= gpg
+IMAGE_RUN_NAME ?= bikeshare-image
+IMAGE_RUN_PORT ?= 3000
+IMAGE_TOOLS := podman buildah runc debootstrap debian-archive-keyring skopeo docker-registry \
+	gnupg curl
+
+.PHONY: image-tools
+image-tools: ## Install the container tools (podman, buildah, runc, debootstrap, skopeo, registry, gnupg)
+	$(call apt_require,$(IMAGE_TOOLS))
+
+TEST_TOOLS += image-tools
+
+.PHONY: image-lock
+image-lock: venv ## Re-lock bento/requirements.txt (every runtime package pinned, as in .venv)
+	@mkdir -p $(CONTAINERS_DIR)
+	$(PY) -m pip freeze --exclude-editable > $(CONTAINERS_DIR)/venv-freeze.txt
+	$(BIN)/uv pip compile pyproject.toml -c $(CONTAINERS_DIR)/venv-freeze.txt --quiet \
+		--python-version 3.11 --python-platform x86_64-unknown-linux-gnu --no-annotate \
+		--custom-compile-command 'make image-lock' -o bento/requirements.txt
+	$(BIN)/uv pip compile image/sbom-tool.in --quiet --python-version 3.11 \
+		--python-platform x86_64-unknown-linux-gnu --no-annotate \
+		--custom-compile-command 'make image-lock' -o image/sbom-tool-requirements.txt
+
+.PHONY: base-image
+base-image: image-tools ## Build (or reuse) the Debian base image; ID and digest in build/base-image.env
+	@bash image/base/build.sh $(BASE_IMAGE_NAME) $(CONTAINERS_DIR) $(BASE_RECORD)
+
+.PHONY: image
+image: venv base-image ## Containerize the current bento on the recorded base; prints size and ID
+	@test -s $(BENTO_TAG_FILE) && $(BIN)/bentoml get "$$(cat $(BENTO_TAG_FILE))" >/dev/null 2>&1 \
+		|| $(MAKE) bento
+	@BENTOML=$(BIN)/bentoml UV=$(BIN)/uv IMAGE_MAX_MB=$(IMAGE_MAX_MB) \
+		BUILD_TOOLS_DIR=$(CONTAINERS_DIR)/build-tools \
+		bash image/build.sh "$$(cat $(BENTO_TAG_FILE))" $(BASE_RECORD) $(IMAGE_RECORD)
+
+.PHONY: registry-start
+registry-start: image-tools ## Start the loopback OCI registry on 127.0.0.1:$(REGISTRY_PORT)
+	@bash image/registry.sh start $(REGISTRY_PORT) $(REGISTRY_DIR)
+
+.PHONY: registry-stop
+registry-stop: ## Stop the loopback OCI registry
+	@bash image/registry.sh stop $(REGISTRY_DIR)
+
+.PHONY: push
+push: ## Push the built image; record and check its digest (build/image-digest.txt, image-ref.txt)
+	@test -s $(IMAGE_RECORD) || $(MAKE) image
+	@if [ "$(REGISTRY)" = "$(LOCAL_REGISTRY)" ]; then $(MAKE) registry-start; fi
+	@. ./$(IMAGE_RECORD) && bash image/push.sh "$$IMAGE_NAME" $(REGISTRY) $(IMAGE_REPO) \
+		"$${TAG:-$${IMAGE_NAME##*:}}" $(IMAGE_OUT)
+
+.PHONY: sign
+sign: ## Sign the pushed image by digest (SIGNER=gpg here: throwaway key + policy; cosign in CI)
+	@test -s $(IMAGE_OUT)/image-ref.txt || { echo "Nothing pushed yet: run make push." >&2; exit 1; }
+	@bash image/sign.sh $(SIGNER) "$$(cat $(IMAGE_OUT)/image-ref.txt)" $(CONTAINERS_DIR) $(IMAGE_OUT)
+
+.PHONY: sbom
+sbom: venv ## CycloneDX SBOM of the image's Python packages: build/release/sbom.cdx.json
+	@test -s $(IMAGE_RECORD) || { echo "No image built yet: run make image." >&2; exit 1; }
+	@. ./$(IMAGE_RECORD) && PYTHON=$(PY) bash image/sbom.sh "$$IMAGE_ID" \
+		$(IMAGE_OUT)/release/sbom.cdx.json $(CONTAINERS_DIR)/sbom-tool
+
+.PHONY: image-run
+image-run: ## Pull the pushed image by digest (signature checked) and run it as the cluster does
+	@test -s $(IMAGE_OUT)/image-ref.txt || { echo "Nothing pushed yet: run make push sign." >&2; exit 1; }
+	@test -s $(CONTAINERS_DIR)/policy.json || { echo "No signature policy: run make sign." >&2; exit 1; }
+	@if [ "$(REGISTRY)" = "$(LOCAL_REGISTRY)" ]; then $(MAKE) registry-start; fi
+	@bash image/pull.sh "$$(cat $(IMAGE_OUT)/image-ref.txt)" $(CONTAINERS_DIR)/policy.json \
+		$(CONTAINERS_DIR)/registries.d
+	@$(PY) -m image.run start "$$(cat $(IMAGE_OUT)/image-ref.txt)" --name $(IMAGE_RUN_NAME) \
+		--port $(IMAGE_RUN_PORT)
+
+.PHONY: image-stop
+image-stop: ## Stop the container started by image-run
+	@$(PY) -m image.run stop --name $(IMAGE_RUN_NAME)
