@@ -10,23 +10,27 @@ import json
 import logging
 import os
 from pathlib import Path
-
-# One OpenMP thread per worker, read when scikit-learn loads its OpenMP runtime (so before the
-# imports below). HistGradientBoosting opens a parallel region per tree (400 per prediction);
-# with as many workers as cores, more threads only contend: 10x slower on a busy 2-core host.
-os.environ.setdefault("OMP_NUM_THREADS", "1")
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import bentoml
-import numpy as np
-import pandas as pd
 from pydantic import Field
 
-from bento.fast_predict import FastPredictor
 from bento.guards import RequestGuard, hide_request_data_in_logs
 from bento.schemas import MAX_BODY_BYTES, MAX_RECORDS, Columns, Prediction, Record
 from bento.version_route import VersionRoute
 from model.schema import FEATURES
+
+if TYPE_CHECKING:
+    from bento.fast_predict import FastPredictor
+
+# numpy, pandas and scikit-learn are imported in the worker only (in Bikeshare.__init__):
+# `bentoml serve` imports this module in its supervisor process too, which then stays at
+# ~40 MiB instead of ~220 MiB, and spawns the worker sooner.
+
+# One OpenMP thread per worker, read when scikit-learn loads its OpenMP runtime (after this
+# line). HistGradientBoosting opens a parallel region per tree (400 per prediction); with as
+# many workers as cores, more threads only contend: 10x slower on a busy 2-core host.
+os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 CHAMPION = json.loads((Path(__file__).resolve().parents[1] / "model" / "champion.json").read_text())
 
@@ -67,7 +71,10 @@ class Bikeshare:
     model_ref = bentoml.models.BentoModel(CHAMPION["bento_model_tag"])
 
     def __init__(self) -> None:
+        from bento.fast_predict import FastPredictor
+
         self.model = bentoml.sklearn.load_model(self.model_ref)
+        self.fast: FastPredictor | None
         try:
             self.fast = FastPredictor(self.model)
         except ValueError as error:  # another model shape: the plain pipeline still works
@@ -78,9 +85,13 @@ class Bikeshare:
 
     def _predict(self, columns: dict[str, list]) -> Prediction:
         """Predict from validated columns (feature name -> values, all the same length)."""
+        import numpy as np
+
         if self.fast is not None:
             raw = self.fast.predict(columns)
         else:
+            import pandas as pd
+
             raw = self.model.predict(pd.DataFrame(columns)[list(FEATURES)])
         rentals = np.clip(raw, 0, None)
         # A bounded sample keeps the histogram cheap on large batches.
