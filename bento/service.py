@@ -66,6 +66,7 @@ def version_payload() -> dict:
     labels={"model_version": CHAMPION["version"]},
     traffic={"timeout": 30},
     http={"port": 3000},
+    workers=2,
 )
 class Bikeshare:
     model_ref = bentoml.models.BentoModel(CHAMPION["bento_model_tag"])
