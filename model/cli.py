@@ -1,4 +1,4 @@
-"""Command line: `python -m model validate|train|register|show`."""
+"""Command line: `python -m model validate|train|register|show|retrain|drift`."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from model import record as records
+from model.drift import MONITORING_PATH
 from model.pipeline import ensure_registered, run
 from model.train import PARAMS_PATH, load_params
 from model.validate import DataError, data_files, load_valid
@@ -26,6 +27,14 @@ def _parser() -> argparse.ArgumentParser:
     train.add_argument("--out", type=Path, default=Path("build/candidate"))
     sub.add_parser("register", help="make sure the champion is in the BentoML store")
     sub.add_parser("show", help="print the champion record summary")
+    retrain = sub.add_parser("retrain", help="retrain on data changed since the champion, report")
+    retrain.add_argument("--params", type=Path, default=PARAMS_PATH)
+    retrain.add_argument("--monitoring", type=Path, default=MONITORING_PATH)
+    retrain.add_argument("--reports", type=Path, default=Path("reports"))
+    retrain.add_argument("--out", type=Path, default=Path("build/candidate"))
+    drift = sub.add_parser("drift", help="recent inputs vs the champion's training data")
+    drift.add_argument("--window", type=Path, required=True, help="CSV, JSONL or JSON records")
+    drift.add_argument("--monitoring", type=Path, default=MONITORING_PATH)
     return parser
 
 
@@ -63,6 +72,11 @@ def main(argv: list[str] | None = None) -> int:
             print(
                 f"{champion['bento_model_tag']}: {_format_metrics(champion['metrics']['overall'])}"
             )
+        elif args.command in ("retrain", "drift"):
+            # Imported here: the report needs matplotlib, which train and serve do not.
+            from model import retrain_cli
+
+            return getattr(retrain_cli, args.command)(args)
     except (DataError, FileNotFoundError) as err:
         print(f"error: {err}", file=sys.stderr)
         return EXIT_BAD_INPUT

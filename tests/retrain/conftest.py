@@ -1,0 +1,56 @@
+"""A champion on 2011-01 … 2011-11 (built once per session): December arrives as new data."""
+
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from model.pipeline import run
+from model.train import load_params
+
+REPO = Path(__file__).resolve().parents[2]
+DECEMBER = REPO / "data" / "2011-12.csv"
+
+
+@dataclass
+class Workspace:
+    data: Path
+    champion: Path
+    reports: Path
+    out: Path
+
+    def args(self, command: str, *extra: str) -> list[str]:
+        """`python -m model` arguments that touch only this workspace."""
+        where = ["--data", str(self.data), "--champion", str(self.champion), command]
+        where += ["--monitoring", str(REPO / "model" / "monitoring.yaml")]
+        if command == "retrain":
+            where += ["--reports", str(self.reports), "--out", str(self.out)]
+            if "--params" not in extra:
+                where += ["--params", str(REPO / "model" / "params.yaml")]
+        return [*where, *extra]
+
+
+@pytest.fixture(scope="session")
+def eleven_months(tmp_path_factory) -> Workspace:
+    """Data up to November and its champion (holdout November), registered in the test store."""
+    root = tmp_path_factory.mktemp("eleven-months")
+    data = root / "data"
+    data.mkdir()
+    for path in sorted((REPO / "data").glob("2011-*.csv")):
+        if path.name != DECEMBER.name:
+            shutil.copy(path, data / path.name)
+    champion = root / "champion.json"
+    outcome = run(data, load_params(REPO / "model" / "params.yaml"), champion, root / "out")
+    assert outcome.promoted, outcome.verdict.summary
+    return Workspace(data, champion, root / "reports", root / "out")
+
+
+@pytest.fixture
+def workspace(eleven_months, tmp_path) -> Workspace:
+    """A private copy of the eleven-month data and champion record, free to change."""
+    shutil.copytree(eleven_months.data, tmp_path / "data")
+    shutil.copy(eleven_months.champion, tmp_path / "champion.json")
+    return Workspace(
+        tmp_path / "data", tmp_path / "champion.json", tmp_path / "reports", tmp_path / "out"
+    )
