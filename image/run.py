@@ -34,9 +34,12 @@ DEFAULT_NAME = "bikeshare-image"
 DEFAULT_PORT = 3000
 
 
-def podman_run_args(ref: str, name: str, host_port: int) -> list[str]:
+PODMAN = ("podman",)
+
+
+def podman_run_args(ref: str, name: str, host_port: int, podman=PODMAN) -> list[str]:
     """`podman run` arguments for REF, detached, published on 127.0.0.1 only."""
-    args = ["podman", "run", "--detach", "--name", name]
+    args = [*podman, "run", "--detach", "--name", name]
     args += ["--user", f"{RUNTIME['uid']}:{RUNTIME['gid']}"]
     if RUNTIME["read_only_root"]:
         # Without --read-only-tmpfs=false podman also makes /run and /var/tmp writable.
@@ -52,7 +55,7 @@ def podman_run_args(ref: str, name: str, host_port: int) -> list[str]:
     return args
 
 
-def wait_ready(name: str, url: str, timeout: float = 90.0) -> float:
+def wait_ready(name: str, url: str, timeout: float = 90.0, podman=PODMAN) -> float:
     """Seconds until GET url answers 200; fails with the container's log if it exits first."""
     start = time.monotonic()
     while time.monotonic() - start < timeout:
@@ -63,28 +66,28 @@ def wait_ready(name: str, url: str, timeout: float = 90.0) -> float:
         except (urllib.error.URLError, ConnectionError, TimeoutError):
             pass
         state = subprocess.run(
-            ["podman", "inspect", "--format", "{{.State.Running}}", name],
+            [*podman, "inspect", "--format", "{{.State.Running}}", name],
             capture_output=True,
             text=True,
         )
         if state.stdout.strip() != "true":
-            logs = subprocess.run(["podman", "logs", name], capture_output=True, text=True)
+            logs = subprocess.run([*podman, "logs", name], capture_output=True, text=True)
             raise RuntimeError(f"Container {name} stopped before it was ready:\n{logs.stderr}")
         time.sleep(0.25)
     raise TimeoutError(f"Container {name} was not ready at {url} within {timeout:.0f} s.")
 
 
-def start(ref: str, name: str = DEFAULT_NAME, host_port: int = DEFAULT_PORT) -> str:
+def start(ref: str, name: str = DEFAULT_NAME, host_port: int = DEFAULT_PORT, podman=PODMAN) -> str:
     """Start REF as the cluster would, wait for readiness, return the base URL."""
-    stop(name)
-    subprocess.run(podman_run_args(ref, name, host_port), check=True, capture_output=True)
+    stop(name, podman)
+    subprocess.run(podman_run_args(ref, name, host_port, podman), check=True, capture_output=True)
     url = f"http://127.0.0.1:{host_port}"
-    wait_ready(name, url + RUNTIME["readiness"])
+    wait_ready(name, url + RUNTIME["readiness"], podman=podman)
     return url
 
 
-def stop(name: str = DEFAULT_NAME) -> None:
-    subprocess.run(["podman", "rm", "--force", "--ignore", name], check=True, capture_output=True)
+def stop(name: str = DEFAULT_NAME, podman=PODMAN) -> None:
+    subprocess.run([*podman, "rm", "--force", "--ignore", name], check=True, capture_output=True)
 
 
 def main(argv: list[str] | None = None) -> int:

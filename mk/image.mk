@@ -3,7 +3,10 @@
 
 # The project's containers.conf (runc, no default rlimits); nothing under /etc changes.
 export CONTAINERS_CONF := $(CURDIR)/image/containers.conf
+# Caches kept between runs (debootstrap packages, uv downloads, the SBOM tool).
 CONTAINERS_DIR ?= $(CURDIR)/.containers
+# Per-run state: registry storage, throwaway keys, signatures, policy (tests use their own).
+IMAGE_SCRATCH ?= $(CONTAINERS_DIR)
 BASE_IMAGE_NAME := localhost/bikeshare-base:bookworm
 BASE_RECORD := build/base-image.env
 # The bento to containerize and where the built image is recorded (tests use their own).
@@ -15,7 +18,7 @@ IMAGE_MAX_MB ?= 700
 IMAGE_OUT ?= build
 # The loopback registry stands in for ECR; the release workflow passes REGISTRY=<ECR>.
 REGISTRY_PORT ?= 5055
-REGISTRY_DIR ?= $(CONTAINERS_DIR)/registry
+REGISTRY_DIR ?= $(IMAGE_SCRATCH)/registry
 LOCAL_REGISTRY := 127.0.0.1:$(REGISTRY_PORT)
 REGISTRY ?= $(LOCAL_REGISTRY)
 SIGNER ?= gpg
@@ -71,7 +74,7 @@ push: ## Push the built image; record and check its digest (build/image-digest.t
 .PHONY: sign
 sign: ## Sign the pushed image by digest (SIGNER=gpg here: throwaway key + policy; cosign in CI)
 	@test -s $(IMAGE_OUT)/image-ref.txt || { echo "Nothing pushed yet: run make push." >&2; exit 1; }
-	@bash image/sign.sh $(SIGNER) "$$(cat $(IMAGE_OUT)/image-ref.txt)" $(CONTAINERS_DIR) $(IMAGE_OUT)
+	@bash image/sign.sh $(SIGNER) "$$(cat $(IMAGE_OUT)/image-ref.txt)" $(IMAGE_SCRATCH) $(IMAGE_OUT)
 
 .PHONY: sbom
 sbom: venv ## CycloneDX SBOM of the image's Python packages: build/release/sbom.cdx.json
@@ -82,10 +85,10 @@ sbom: venv ## CycloneDX SBOM of the image's Python packages: build/release/sbom.
 .PHONY: image-run
 image-run: ## Pull the pushed image by digest (signature checked) and run it as the cluster does
 	@test -s $(IMAGE_OUT)/image-ref.txt || { echo "Nothing pushed yet: run make push sign." >&2; exit 1; }
-	@test -s $(CONTAINERS_DIR)/policy.json || { echo "No signature policy: run make sign." >&2; exit 1; }
+	@test -s $(IMAGE_SCRATCH)/policy.json || { echo "No signature policy: run make sign." >&2; exit 1; }
 	@if [ "$(REGISTRY)" = "$(LOCAL_REGISTRY)" ]; then $(MAKE) registry-start; fi
-	@bash image/pull.sh "$$(cat $(IMAGE_OUT)/image-ref.txt)" $(CONTAINERS_DIR)/policy.json \
-		$(CONTAINERS_DIR)/registries.d
+	@bash image/pull.sh "$$(cat $(IMAGE_OUT)/image-ref.txt)" $(IMAGE_SCRATCH)/policy.json \
+		$(IMAGE_SCRATCH)/registries.d
 	@$(PY) -m image.run start "$$(cat $(IMAGE_OUT)/image-ref.txt)" --name $(IMAGE_RUN_NAME) \
 		--port $(IMAGE_RUN_PORT)
 
