@@ -1,0 +1,37 @@
+"""Run-only jobs executed for real with act on this host (no container, no network):
+wiring errors such as a missing make target fail here, before GitHub."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+BROKEN = Path(__file__).parent / "fixtures" / "act" / "broken_wiring.yml"
+
+
+def act(*args: str) -> subprocess.CompletedProcess:
+    result = subprocess.run(
+        ["make", "-s", "wf-act", *args], cwd=ROOT, capture_output=True, text=True, timeout=300
+    )
+    assert "act: command not found" not in result.stderr, "act missing: run `make venv`."
+    return result
+
+
+def test_ci_wiring_job_runs_and_every_called_target_exists():
+    result = act()
+    out = result.stdout + result.stderr
+    assert result.returncode == 0, out
+    assert "Success - Main make help" in out
+    assert "Success - Main make wf-targets" in out
+    assert "make targets called by the workflows exist" in out
+    assert "Job succeeded" in out
+
+
+def test_act_fails_a_job_that_calls_a_missing_target():
+    result = act(f"ACT_WORKFLOW={BROKEN}")
+    out = result.stdout + result.stderr
+    assert result.returncode != 0
+    assert "Success - Main make help" in out  # the job really ran up to the broken step
+    assert "No rule to make target 'wf-no-such-target'" in out
+    assert "Job failed" in out
