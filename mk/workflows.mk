@@ -20,6 +20,10 @@ TEST_TOOLS += wf-tools
 wf-actionlint: wf-tools ## actionlint (with shellcheck) on .github/workflows
 	$(BIN)/actionlint -shellcheck "$$(command -v shellcheck)" -pyflakes= $(WORKFLOWS)
 
+.PHONY: wf-shellcheck
+wf-shellcheck: wf-tools ## shellcheck the workflows' scripts (.github/scripts/*.sh)
+	shellcheck .github/scripts/*.sh
+
 .PHONY: wf-schema
 wf-schema: venv ## Validate the workflows against GitHub's workflow JSON schema
 	$(BIN)/check-jsonschema --builtin-schema vendor.github-workflows $(WORKFLOWS)
@@ -46,7 +50,7 @@ wf-act: venv ## Run the ci workflow's `wiring` job on this host with act (offlin
 	  --action-cache-path "$$cache"
 
 .PHONY: wf-lint
-wf-lint: wf-actionlint wf-schema wf-checkov wf-policy ## All workflow checks
+wf-lint: wf-actionlint wf-shellcheck wf-schema wf-checkov wf-policy ## All workflow checks
 
 # ---- glue called by the workflows ------------------------------------------------------
 

@@ -32,6 +32,11 @@ def test_actionlint_catches_errors_and_runs_shellcheck():
     assert "SC2086" in result.stdout, "shellcheck did not run inside actionlint"
 
 
+def test_workflow_scripts_pass_shellcheck():
+    result = make("wf-shellcheck")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
 def test_workflows_match_the_github_schema():
     result = make("wf-schema")
     assert result.returncode == 0, result.stdout + result.stderr
