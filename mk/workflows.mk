@@ -56,7 +56,8 @@ wf-lint: wf-actionlint wf-shellcheck wf-schema wf-checkov wf-policy ## All workf
 
 .PHONY: wf-targets
 wf-targets: ## Fail if a workflow calls a make target that does not exist
-	@called=$$(grep -hE '^ *(- )?run: ' $(WORKFLOWS) | grep -oE '\bmake [a-z][a-z0-9_.-]*' | awk '{print $$2}' | sort -u); \
+	@called=$$(grep -hE '^ *(- )?(run: )?(>- *)?(sudo env [^m]*)?make [a-z]' $(WORKFLOWS) \
+	  | grep -oE '\bmake [a-z][a-z0-9_.-]*' | awk '{print $$2}' | sort -u); \
 	known=$$({ $(MAKE) -pRrq : 2>/dev/null || true; } | awk -F: '/^[a-zA-Z0-9][a-zA-Z0-9_.-]*:/ {print $$1}' | sort -u); \
 	missing=$$(comm -23 <(echo "$$called") <(echo "$$known")); \
 	if [ -n "$$missing" ]; then echo "Workflows call make targets that do not exist:" $$missing >&2; exit 1; fi; \
