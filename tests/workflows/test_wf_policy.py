@@ -98,3 +98,14 @@ def test_no_workflow_uses_pull_request_target():
     # Stricter than the policy rule: nothing here needs the base repository's token on PRs.
     for workflow in WORKFLOWS:
         assert "pull_request_target" not in triggers(load(workflow)), workflow.name
+
+
+@pytest.mark.parametrize("name", ["release", "retrain", "promote"])
+def test_writing_workflows_are_never_cancelled_half_way(name):
+    assert load(WORKFLOW_DIR / f"{name}.yml")["concurrency"]["cancel-in-progress"] is False
+
+
+def test_infra_cancels_only_superseded_plans():
+    # An apply on main must finish; a newer pull-request plan may replace an older one.
+    cancel = load(WORKFLOW_DIR / "infra.yml")["concurrency"]["cancel-in-progress"]
+    assert cancel == "${{ github.event_name == 'pull_request' }}"
