@@ -100,8 +100,10 @@ class Bikeshare:
             PREDICTED.observe(value)
         return Prediction(rentals=rentals.round(3).tolist(), model_version=self.version)
 
+    # async: a single-row prediction takes well under a millisecond, less than the hop to
+    # BentoML's worker thread; /predict_batch stays sync so that long batches run off the loop.
     @bentoml.api
-    def predict(
+    async def predict(
         self, records: Annotated[list[Record], Field(min_length=1, max_length=MAX_RECORDS)]
     ) -> Prediction:
         """Predict rentals for a list of hours (online, up to MAX_RECORDS per request)."""
