@@ -16,7 +16,7 @@ from model import registry
 from model.cli import main
 from model.record import load
 
-from .conftest import DECEMBER, REPO
+from .conftest import DECEMBER, REPO, one_openmp_thread
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
@@ -45,7 +45,7 @@ def shifted_run(eleven_months, tmp_path_factory):
     shifted_december(ws.data / DECEMBER.name)
     before = load(ws.champion)
     buffer = io.StringIO()  # capsys is function-scoped
-    with contextlib.redirect_stdout(buffer):
+    with contextlib.redirect_stdout(buffer), one_openmp_thread():
         code = main(ws.args("retrain"))
     return ws, before, code, buffer.getvalue()
 
