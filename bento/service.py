@@ -6,6 +6,7 @@ BentoML provides /livez, /readyz and /metrics; this module adds /predict, /predi
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
 import os
@@ -81,6 +82,11 @@ class Bikeshare:
         except ValueError as error:  # another model shape: the plain pipeline still works
             logger.warning("fast prediction path disabled: %s", error)
             self.fast = None
+        # Everything loaded so far lives as long as the worker: freeze it out of the garbage
+        # collector. A full collection then scans only per-request objects (measured in a
+        # worker-like process on the busy host: 220-260 ms -> ~0 ms).
+        gc.collect()
+        gc.freeze()
         self.version = CHAMPION["version"]
         MODEL_INFO.labels(self.version, CHAMPION["data"]["fingerprint"][:16]).set(1)
 
