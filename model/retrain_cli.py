@@ -30,8 +30,11 @@ def retrain(args: argparse.Namespace) -> int:
     if result.outcome is None:
         print(result.message)
         return 0
-    for line in drift_warnings(result.drift):
+    warnings = drift_warnings(result.drift)
+    for line in warnings:
         print(f"drift {line}")
+    if result.drift is not None and not warnings:
+        print("drift: no monitored feature beyond the thresholds in model/monitoring.yaml")
     outcome = result.outcome
     print(f"candidate {outcome.candidate['version']}, champion {outcome.champion_version}")
     print(f"gate: {outcome.verdict.summary}")
