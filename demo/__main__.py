@@ -102,6 +102,13 @@ def main() -> int:
         version = httpx.get(f"{url}/version", timeout=10).json()
         say(f"/version: model {version['model_version']}, data {version['data_fingerprint'][:12]}…")
 
+    # The loop (issue 8): new month → retrain → report → staging → prod → rollback, in a scratch
+    # clone; the release step pins a digest derived from this bento (no image built here).
+    from demo.loop import main as retrain_release_rollback_loop
+
+    if retrain_release_rollback_loop(bento_tag=str(bento.tag)) != 0:
+        return 1
+
     print(f"\ndemo finished in {time.monotonic() - started:.0f} s", flush=True)
     return 0
 
