@@ -68,6 +68,10 @@ def version_payload() -> dict:
     traffic={"timeout": 30},
     http={"port": 3000},
     workers=2,
+    # Access log off by default: per request it costs ~30% of the server's CPU (single rows:
+    # 2.7-4.1 -> 2.0-2.4 ms). Request counts, statuses and latencies stay in /metrics;
+    # rejected requests are still logged. BIKESHARE_ACCESS_LOG=1 turns it back on.
+    logging={"access": {"enabled": os.environ.get("BIKESHARE_ACCESS_LOG", "0") == "1"}},
 )
 class Bikeshare:
     model_ref = bentoml.models.BentoModel(CHAMPION["bento_model_tag"])
