@@ -156,7 +156,16 @@ def score_period(
     record = run_record(
         period, champ, key, data, scored, outputs, max_rate, time.monotonic() - started
     )
-    publish(s3, bucket, output_prefix(period, champ.version), outputs, record)
+    prefix = output_prefix(period, champ.version)
+    try:
+        publish(s3, bucket, prefix, outputs, record)
+    except (ClientError, BotoCoreError) as err:
+        code = err.response.get("Error", {}).get("Code", "") if isinstance(err, ClientError) else ""
+        raise BatchError(
+            f"cannot publish to s3://{bucket}/{prefix} ({code or err}), so nothing was "
+            "published; the job's role needs s3:GetObject, s3:PutObject and s3:DeleteObject "
+            "on scores/* and _tmp/*."
+        ) from err
     return json.loads(record)
 
 

@@ -12,7 +12,13 @@ Checks are vectorised: per-row Python loops would dominate the cost of scoring 1
 from __future__ import annotations
 
 import io
+import os
 from dataclasses import dataclass
+
+# One OpenMP thread, set before scikit-learn loads its runtime (as bento/service.py does):
+# HistGradientBoosting opens a parallel region per tree, and threads beyond the CPUs the job
+# really has (a CronJob's limit, a Spark worker's core) contend instead of helping.
+os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 import numpy as np
 import pandas as pd

@@ -14,6 +14,7 @@ output committer. Input files must be named <YYYY-MM>.csv: the period comes from
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
 import sys
@@ -26,7 +27,7 @@ import pandas as pd
 from bento.batch_rows import LINE, PERIOD, PREDICTION, REASON, score_rows
 
 PERIOD_FILE = re.compile(r"(\d{4}-\d{2})\.csv$")
-RAW = "__raw__"  # prefix of the input's text columns inside the combined result
+RAW = "raw"  # a rejected row as read, one JSON object (null for scored rows: few columns out)
 _MODELS: dict[str, object] = {}  # per Python worker: load the model once, not per batch
 
 
@@ -117,8 +118,10 @@ def _scorer(tag: str, shipped: str | None, columns: list[str]):
             for period, part in batch.groupby(PERIOD, sort=False):
                 rows = part.drop(columns=PERIOD).fillna("").reset_index(drop=True)
                 scored = score_rows(model, rows, period)
-                predictions = scored.predictions.assign(**{REASON: None})
-                rejects = scored.rejects.rename(columns={c: RAW + c for c in columns})
+                predictions = scored.predictions.assign(**{REASON: None, RAW: None})
+                rejects = scored.rejects[[LINE, REASON]].assign(
+                    **{RAW: [json.dumps(r) for r in scored.rejects[columns].to_dict("records")]}
+                )
                 yield pd.concat([predictions, rejects], ignore_index=True).assign(
                     **{PERIOD: period}
                 )
@@ -127,12 +130,17 @@ def _scorer(tag: str, shipped: str | None, columns: list[str]):
 
 
 def ship_model(spark, tag: str) -> str:
-    """Export the model next to the job so executors without a model store can import it."""
+    """Export the model next to the job so executors without a model store can import it.
+    A driver without the model (e.g. on EMR) relies on `--files <name>-<version>.bentomodel`."""
     import bentoml
+    from bentoml.exceptions import NotFound
 
     name, version = tag.split(":")
     target = Path(tempfile.mkdtemp(prefix="bikeshare-model-")) / f"{name}-{version}.bentomodel"
-    bentoml.models.export_model(tag, str(target))
+    try:
+        bentoml.models.export_model(tag, str(target))
+    except NotFound:
+        return target.name
     spark.sparkContext.addFile(str(target))
     return target.name
 
@@ -140,10 +148,9 @@ def ship_model(spark, tag: str) -> str:
 def score(spark, rows, tag: str, shipped: str | None = None):
     """The combined result: one row per input row, scored (reason null) or rejected."""
     columns = [c for c in rows.columns if c not in (LINE, PERIOD)]
-    schema = ", ".join(
-        [f"{LINE} long", "day long", "hr long", f"{PREDICTION} double", f"{REASON} string"]
-        + [f"`{RAW}{c}` string" for c in columns]
-        + [f"{PERIOD} string"]
+    schema = (
+        f"{LINE} long, day long, hr long, {PREDICTION} double, {REASON} string, "
+        f"{RAW} string, {PERIOD} string"
     )
     return rows.mapInPandas(_scorer(tag, shipped, columns), schema)
 
@@ -154,8 +161,11 @@ def split(result, columns: list[str]):
 
     scored = result.where(F.col(REASON).isNull())
     predictions = scored.select(PERIOD, LINE, "day", "hr", PREDICTION)
-    rejects = result.where(F.col(REASON).isNotNull()).select(
-        PERIOD, LINE, *[F.col(f"`{RAW}{c}`").alias(c) for c in columns], REASON
+    text = ", ".join(f"`{c}` string" for c in columns)
+    rejects = (
+        result.where(F.col(REASON).isNotNull())
+        .withColumn(RAW, F.from_json(RAW, text))
+        .select(PERIOD, LINE, *[F.col(RAW)[c].alias(c) for c in columns], REASON)
     )
     return predictions, rejects
 
@@ -172,15 +182,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--input", nargs="+", required=True, help="CSV files or globs")
     parser.add_argument("--output", required=True, help="directory or s3:// prefix")
     parser.add_argument("--master", default=os.environ.get("SPARK_MASTER", "local[2]"))
+    parser.add_argument(
+        "--model", help="bento model tag, name:version (default: model/champion.json's)"
+    )
     args = parser.parse_args(argv)
 
-    from bento.batch import champion
+    if args.model is None:
+        from bento.batch import champion
 
-    model = champion()
+        args.model = champion().bento_model_tag
+    version = args.model.split(":", 1)[1]
     spark = session(args.master)
     try:
-        predictions, rejects = backfill(spark, args.input, model.bento_model_tag)
-        out = f"{args.output.rstrip('/')}/{model.version}"
+        predictions, rejects = backfill(spark, args.input, args.model)
+        out = f"{args.output.rstrip('/')}/{version}"
         predictions.write.mode("overwrite").partitionBy(PERIOD).parquet(f"{out}/predictions")
         rejects.write.mode("overwrite").partitionBy(PERIOD).parquet(f"{out}/rejects")
         counts = {r[PERIOD]: r["count"] for r in predictions.groupBy(PERIOD).count().collect()}
@@ -189,7 +204,7 @@ def main(argv: list[str] | None = None) -> int:
         spark.stop()
     for period in sorted(set(counts) | set(rejected)):
         print(f"{period}: {counts.get(period, 0)} scored, {rejected.get(period, 0)} rejected")
-    print(f"model {model.version} -> {out}/{{predictions,rejects}}")
+    print(f"model {version} -> {out}/{{predictions,rejects}}")
     return 0
 
 

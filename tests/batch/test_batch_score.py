@@ -174,3 +174,31 @@ def test_a_failure_while_publishing_rolls_back(s3, bucket, champion_model, monke
     assert calls[0] == _prefix() + "predictions.parquet"  # it was in place, then removed
     assert _visible(s3, bucket) == []
     assert s3.list_objects_v2(Bucket=bucket, Prefix="_tmp/").get("KeyCount", 0) == 0
+
+
+def test_previous_period_is_last_month_in_utc():
+    import datetime as dt
+
+    from bento.batch import resolve_period
+
+    assert resolve_period("previous", dt.date(2012, 1, 1)) == "2011-12"
+    assert resolve_period("previous", dt.date(2011, 7, 31)) == "2011-06"
+    assert resolve_period("2011-12") == "2011-12"
+    with pytest.raises(BatchError, match="is not YYYY-MM"):
+        resolve_period("2011-13")
+
+
+def test_a_refused_write_fails_in_one_sentence_and_publishes_nothing(
+    s3, bucket, champion_model, monkeypatch
+):
+    from botocore.exceptions import ClientError
+
+    _upload(s3, bucket, DATA.read_bytes())
+
+    def refuse(**kwargs):
+        raise ClientError({"Error": {"Code": "AccessDenied"}}, "CopyObject")
+
+    monkeypatch.setattr(s3, "copy_object", refuse)
+    with pytest.raises(BatchError, match=r"\(AccessDenied\), so nothing was published"):
+        score_period(s3, bucket, PERIOD, model=champion_model)
+    assert _visible(s3, bucket) == []

@@ -1,0 +1,239 @@
+"""Batch throughput: rows/s for 1M synthetic rows (drawn from a period's real rows).
+
+    python -m bench.batch_throughput [--rows 1000000]
+
+Scenarios, one after the other on this machine:
+  in-process predict      the model's predict on an in-memory typed frame: the ceiling
+  single process          `bento.batch.score_period` end to end against a moto S3 server
+                          (read CSV from S3, check rows, predict, Parquet, atomic publish)
+  Spark local[2]          `bento.spark_backfill` (mapInPandas, model in the Python worker),
+                          CSV in, Parquet out; session start reported apart
+  Spark, server/partition run_in_spark's design (bench/batch_spark_http.py): a bento server
+                          per partition, Arrow batches sent to /predict_batch over HTTP
+  service /predict_batch  `bentoml serve`, 10k-row JSON requests, 2 concurrent clients
+Writes bench/results/batch.json and bench/results/batch.md (the table) and prints the table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import concurrent.futures
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import boto3
+
+from bench.batch_data import write_period
+from bench.servers import free_port, project_server
+from bento.batch import champion, load_model, score_period
+from bento.batch_rows import read_rows, typed
+from bento.batch_store import input_key
+from model.schema import FEATURES
+from model.train import predict
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS = ROOT / "bench" / "results"
+SCRATCH = ROOT / "build" / "bench" / "batch"
+PERIOD = "2011-12"
+REQUEST_ROWS = 10_000
+CLIENTS = 2
+
+
+def timed(function, *args, **kwargs) -> tuple[float, object]:
+    started = time.perf_counter()
+    result = function(*args, **kwargs)
+    return time.perf_counter() - started, result
+
+
+def in_process(model, data: bytes) -> float:
+    frame = typed(read_rows(data, "bench"))[list(FEATURES)]
+    seconds, _ = timed(predict, model, frame)
+    return seconds
+
+
+def single_process(data: bytes) -> float:
+    port = free_port()
+    server = subprocess.Popen(
+        [Path(sys.executable).parent / "moto_server", "-H", "127.0.0.1", "-p", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        endpoint = f"http://127.0.0.1:{port}"
+        s3 = boto3.client(
+            "s3",
+            endpoint_url=endpoint,
+            region_name="us-east-1",
+            aws_access_key_id="bench",
+            aws_secret_access_key="bench",
+        )
+        for _ in range(100):
+            try:
+                s3.create_bucket(Bucket="bench")
+                break
+            except Exception:
+                time.sleep(0.2)
+        s3.put_object(Bucket="bench", Key=input_key(PERIOD), Body=data)
+        seconds, record = timed(score_period, s3, "bench", PERIOD)
+        assert record["rows"]["scored"] == record["rows"]["in"], record["rows"]
+        return seconds
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def spark_runs(csv: Path, tag: str) -> dict[str, float]:
+    from bench.batch_spark_http import score_over_http
+    from bento.spark_backfill import backfill, read_periods, session
+
+    started = time.perf_counter()
+    spark = session("local[2]", app="bikeshare-batch-bench")
+    spark.range(1).count()
+    out = {"spark_session_s": time.perf_counter() - started}
+    try:
+        target = SCRATCH / "spark-out"
+        shutil.rmtree(target, ignore_errors=True)
+
+        def mapinpandas() -> None:
+            predictions, rejects = backfill(spark, [str(csv)], tag)
+            predictions.write.parquet(str(target / "predictions"))
+            rejects.write.parquet(str(target / "rejects"))
+
+        out["spark_mapinpandas_s"], _ = timed(mapinpandas)
+
+        def server_per_partition() -> int:
+            rows = read_periods(spark, [str(csv)]).select(*FEATURES).repartition(2)
+            return rows.mapInPandas(score_over_http, "rentals double").count()
+
+        out["spark_server_per_partition_s"], _ = timed(server_per_partition)
+    finally:
+        spark.stop()
+    return out
+
+
+def service(data: bytes) -> tuple[float, int]:
+    frame = typed(read_rows(data, "bench"))[list(FEATURES)]
+    bodies = [
+        json.dumps(
+            {"columns": {n: part[n].tolist() for n in FEATURES}}
+        ).encode()  # encoded before the clock starts, as a load generator would
+        for part in (frame.iloc[i : i + REQUEST_ROWS] for i in range(0, len(frame), REQUEST_ROWS))
+    ]
+    port = free_port()
+    server = project_server(SCRATCH / "service.log", port)
+    server.start(timeout_s=120)
+    url = f"http://127.0.0.1:{port}/predict_batch"
+
+    def send(body: bytes) -> int:
+        request = urllib.request.Request(
+            url, data=body, headers={"Content-Type": "application/json"}
+        )
+        with urllib.request.urlopen(request, timeout=300) as response:
+            return len(json.loads(response.read())["rentals"])
+
+    try:
+        send(bodies[0])  # warm-up
+        with concurrent.futures.ThreadPoolExecutor(CLIENTS) as pool:
+            seconds, counts = timed(lambda: list(pool.map(send, bodies)))
+        assert sum(counts) == len(frame)
+        return seconds, server.peak_rss_mib()
+    finally:
+        server.stop()
+
+
+# (label, key in the figures, CPU cores the path keeps busy)
+PATHS = [
+    ("in-process predict, one thread (the ceiling per core)", "in_process_s", "1"),
+    ("single process: `bento.batch` score_period, S3 on moto", "single_process_s", "1"),
+    ("Spark local[2]: mapInPandas, model in the Python worker", "spark_mapinpandas_s", "2"),
+    (
+        "Spark local[2]: a bento server per partition (run_in_spark's design)",
+        "spark_server_per_partition_s",
+        "2 (4 server workers)",
+    ),
+    (
+        f"service /predict_batch, {REQUEST_ROWS // 1000}k-row JSON requests, {CLIENTS} clients",
+        "service_s",
+        "2 (2 workers)",
+    ),
+]
+
+
+def table(rows: int, figures: dict) -> str:
+    ceiling = rows / figures["in_process_s"]
+    single = rows / figures["single_process_s"]
+    lines = [
+        f"{rows:,} synthetic rows drawn from {PERIOD} (model {figures['model_version']}); "
+        f"{figures['cpus']} cores shared with other work (load average "
+        f"{figures['load_before']:.1f} at the start, {figures['load_after']:.1f} at the end), "
+        "so read the figures as ±30 %. One run each, `make bench-batch`.",
+        "",
+        "| path | cores | seconds | rows/s | vs. ceiling | vs. single process |",
+        "|---|---|---:|---:|---:|---:|",
+    ]
+    for label, key, cores in PATHS:
+        rate = rows / figures[key]
+        lines.append(
+            f"| {label} | {cores} | {figures[key]:.1f} | {rate:,.0f} | {rate / ceiling:.2f}x "
+            f"| {rate / single:.2f}x |"
+        )
+    lines += [
+        "",
+        f"Not in the Spark rows: session start {figures['spark_session_s']:.1f} s. "
+        f"Service peak memory {figures['service_peak_rss_mib']:.0f} MiB. Every path scores "
+        "with one OpenMP thread per process (`OMP_NUM_THREADS=1`), so the ceiling on two cores "
+        "is twice the one-core figure.",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.batch_throughput")
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument(
+        "--table-only", action="store_true", help="rewrite batch.md from batch.json"
+    )
+    args = parser.parse_args(argv)
+    if args.table_only:
+        figures = json.loads((RESULTS / "batch.json").read_text())
+        return _write_table(figures)
+
+    figures: dict = {"rows": args.rows, "cpus": os.cpu_count(), "python": platform.python_version()}
+    figures["load_before"] = os.getloadavg()[0]
+    csv = write_period(ROOT / "data" / f"{PERIOD}.csv", SCRATCH / f"{PERIOD}.csv", args.rows)
+    data = csv.read_bytes()
+    champ = champion()
+    model = load_model(champ.bento_model_tag)
+    figures["model_version"] = champ.version
+
+    figures["in_process_s"] = in_process(model, data)
+    print(f"in-process predict: {figures['in_process_s']:.1f} s", flush=True)
+    figures["single_process_s"] = single_process(data)
+    print(f"single process: {figures['single_process_s']:.1f} s", flush=True)
+    figures["service_s"], figures["service_peak_rss_mib"] = service(data)
+    print(f"service: {figures['service_s']:.1f} s", flush=True)
+    figures.update(spark_runs(csv, champ.bento_model_tag))
+    print(f"spark: {figures['spark_mapinpandas_s']:.1f} s", flush=True)
+    figures["load_after"] = os.getloadavg()[0]
+
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "batch.json").write_text(json.dumps(figures, indent=2, sort_keys=True) + "\n")
+    return _write_table(figures)
+
+
+def _write_table(figures: dict) -> int:
+    text = table(figures["rows"], figures)
+    (RESULTS / "batch.md").write_text("# Batch throughput\n\n" + text)
+    print(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
