@@ -18,7 +18,6 @@ from model.gate import Verdict
 if TYPE_CHECKING:
     from model.retrain import DataChanges
 
-PLOTS = ("metrics.png", "slices.png", "importance.png", "drift.png")
 # No "Software" entry: the same numbers give byte-identical PNGs across runs.
 PNG_METADATA = {"Software": None}
 COLOURS = {"candidate": "#1f77b4", "champion": "#aaaaaa"}

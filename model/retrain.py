@@ -60,10 +60,6 @@ class Result:
     drift: list[FeatureDrift] | None = None
     report_dir: Path | None = None
 
-    @property
-    def passed(self) -> bool:
-        return self.outcome is None or self.outcome.verdict.passed
-
 
 def data_changes(champion: dict[str, Any], files: list[Path]) -> DataChanges:
     recorded = champion["data"]["files"]
