@@ -33,30 +33,35 @@ def fuzz(base_url: str, examples: int, seed: int = 7) -> tuple[Counter, list[str
     for result in schema.get_all_operations():
         operation = result.ok()
         for mode in GenerationMode:
-
-            @hypothesis.seed(seed)
-            @hypothesis.settings(
+            send = _sender(operation, mode, base_url, session, statuses, failures)
+            settings = hypothesis.settings(
                 max_examples=examples,
                 database=None,
                 deadline=None,
                 phases=[Phase.explicit, Phase.generate],
                 suppress_health_check=list(HealthCheck),
             )
-            @hypothesis.given(operation.as_strategy(generation_mode=mode))
-            def send(case: schemathesis.Case, mode: GenerationMode = mode) -> None:
-                response = case.call(base_url=base_url, session=session, timeout=30)
-                statuses[response.status_code] += 1
-                if response.status_code >= 500:
-                    failures.append(f"{case.method} {case.path} ({mode}): {response.status_code}")
-
+            test = hypothesis.seed(seed)(
+                settings(hypothesis.given(operation.as_strategy(generation_mode=mode))(send))
+            )
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 try:
-                    send()
+                    test()
                 except hypothesis.errors.Unsatisfiable:
                     # Nothing invalid can be made for a GET without parameters.
                     assert mode is GenerationMode.NEGATIVE, operation.label
     return statuses, failures
+
+
+def _sender(operation, mode, base_url, session, statuses, failures):
+    def send(case: schemathesis.Case) -> None:
+        response = case.call(base_url=base_url, session=session, timeout=30)
+        statuses[response.status_code] += 1
+        if response.status_code >= 500:
+            failures.append(f"{operation.label} ({mode}): {response.status_code}")
+
+    return send
 
 
 def main() -> None:

@@ -1,0 +1,17 @@
+"""Schema fuzzing smoke: requests generated from the service's own OpenAPI document (valid
+and invalid, schemathesis) against the real server; none may answer 5xx.
+
+`make fuzz` runs the same with at least 1,000 requests.
+"""
+
+from bench.fuzz import fuzz
+
+
+def test_generated_requests_never_get_a_server_error(service):
+    url, _log = service
+    statuses, failures = fuzz(url, examples=75)
+    assert not failures, f"{len(failures)} requests answered 5xx, e.g. {failures[:5]}"
+    assert sum(statuses.values()) >= 250, statuses
+    # Both sides of the schema were exercised: accepted and rejected inputs.
+    assert statuses[200] > 0, statuses
+    assert sum(n for code, n in statuses.items() if 400 <= code < 500) > 0, statuses
