@@ -23,16 +23,24 @@ def table(results: dict) -> str:
         + (" (quick run)" if results.get("quick") else ""),
         "",
         "| scenario | req/s project | req/s baseline | ratio | rows/s project | "
-        "p50 ms P/B | p95 ms P/B | p99 ms P/B | p99 ratio | errors P/B |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "p50 ms P/B | p95 ms P/B | p99 ms P/B | p99 ratio | errors P/B | "
+        "ratio vs 1-thread baseline |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
+    t = results.get("baseline_1thread", {}).get("runs", {})
     for name, pr in p["runs"].items():
         br = b["runs"][name]
         lines.append(
             f"| {name} | {pr['rps']:,.0f} | {br['rps']:,.0f} | {_ratio(pr['rps'], br['rps'])} | "
             f"{pr['rows_per_s']:,.0f} | {pr['p50']:.1f} / {br['p50']:.1f} | "
             f"{pr['p95']:.1f} / {br['p95']:.1f} | {pr['p99']:.1f} / {br['p99']:.1f} | "
-            f"{_ratio(pr['p99'], br['p99'])} | {pr['errors']} / {br['errors']} |"
+            f"{_ratio(pr['p99'], br['p99'])} | {pr['errors']} / {br['errors']} | "
+            + (
+                f"{_ratio(pr['rps'], t[name]['rps'])} req/s, "
+                f"{_ratio(pr['p99'], t[name]['p99'])} p99 |"
+                if name in t
+                else "n/a |"
+            )
         )
     lines += [
         "",
@@ -46,6 +54,7 @@ def table(results: dict) -> str:
         f"Ceiling: in-process `pipeline.predict` on 10k rows, 1 thread: "
         f"{results['ceiling']['rows_per_s']:,.0f} rows/s.",
     ]
+    lines += ["", *targets(results)]
     if "soak" in p:
         s = p["soak"]
         lines.append(
@@ -57,6 +66,31 @@ def table(results: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
+def targets(results: dict) -> list[str]:
+    """The issue's targets, each with the figure measured and whether it was met."""
+    p, b = results["project"], results["baseline"]
+    pr, br = p["runs"], b["runs"]
+
+    def line(ok: bool, text: str) -> str:
+        return f"- {'met' if ok else 'NOT met'}: {text}"
+
+    out = ["Targets (project/baseline):"]
+    for name in ("1 row, c=8", "1 row, c=32"):
+        rps, p99 = pr[name]["rps"] / br[name]["rps"], pr[name]["p99"] / br[name]["p99"]
+        out.append(
+            line(
+                rps >= 1 and p99 <= 1,
+                f"{name}: req/s {rps:.2f}x (>= 1.0x), p99 {p99:.2f}x (<= 1.0x)",
+            )
+        )
+    rss = p["peak_rss_mib"] / b["peak_rss_mib"]
+    out.append(line(rss <= 1.2, f"peak RSS {rss:.2f}x (<= 1.2x)"))
+    big = pr["10k rows, c=2"]["rows_per_s"]
+    out.append(line(big >= 200_000, f"10k-row batches {big:,.0f} rows/s (>= 200,000)"))
+    out.append(line(p["ready_s"] <= 5, f"ready in {p['ready_s']:.1f} s (<= 5 s)"))
+    return out
+
+
 def plot(results: dict, path: Path) -> None:
     import matplotlib
 
@@ -66,10 +100,20 @@ def plot(results: dict, path: Path) -> None:
     names = list(results["project"]["runs"])
     x = range(len(names))
     fig, (top, bottom) = plt.subplots(2, 1, figsize=(9, 7), sharex=True)
-    for offset, side, color in ((-0.2, "baseline", "#999999"), (0.2, "project", "#1f77b4")):
-        runs = results[side]["runs"]
-        top.bar([i + offset for i in x], [runs[n]["rows_per_s"] for n in names], 0.4, label=side)
-        bottom.bar([i + offset for i in x], [runs[n]["p99"] for n in names], 0.4, color=color)
+    sides = [
+        (s, c)
+        for s, c in (
+            ("baseline", "#999999"),
+            ("baseline_1thread", "#cccccc"),
+            ("project", "#1f77b4"),
+        )
+        if s in results
+    ]
+    width = 0.8 / len(sides)
+    for k, (side, color) in enumerate(sides):
+        runs, at = results[side]["runs"], [i - 0.4 + width * (k + 0.5) for i in x]
+        top.bar(at, [runs[n]["rows_per_s"] for n in names], width, label=side, color=color)
+        bottom.bar(at, [runs[n]["p99"] for n in names], width, color=color)
     top.axhline(results["ceiling"]["rows_per_s"], color="k", ls="--", lw=1)
     top.text(0, results["ceiling"]["rows_per_s"] * 1.1, "in-process ceiling (1 thread)")
     top.set_yscale("log")
@@ -78,7 +122,9 @@ def plot(results: dict, path: Path) -> None:
     bottom.set_yscale("log")
     bottom.set_ylabel("p99 latency, ms (log)")
     bottom.set_xticks(list(x), names)
-    fig.suptitle(f"bikeshare serving: project vs FastAPI baseline ({results['workers']} worker)")
+    fig.suptitle(
+        f"bikeshare serving: project vs FastAPI baseline, {results['workers']} workers each"
+    )
     fig.tight_layout()
     fig.savefig(path, dpi=90)
     plt.close(fig)

@@ -46,30 +46,34 @@ def champion() -> tuple[dict, Path, int]:
     return CHAMPION, model_path, int(Bikeshare.config.get("workers") or 1)
 
 
-def servers(record: dict, model_path: Path, workers: int) -> list[Server]:
+def uvicorn_args(port: int, workers: int) -> list[str]:
+    return ["--host=127.0.0.1", f"--port={port}", f"--workers={workers}"]
+
+
+def baseline_server(name: str, model_path: Path, record: dict, workers: int, env: dict) -> Server:
     port = free_port()
-    env = {"BENTOML_DO_NOT_TRACK": "true", "PYTHONPATH": str(ROOT)}
+    return Server(
+        name,
+        [BIN / "uvicorn", "bench.baseline_app:app", *uvicorn_args(port, workers)],
+        f"http://127.0.0.1:{port}/readyz",
+        SCRATCH / f"{name}.log",
+        {
+            "BENTOML_DO_NOT_TRACK": "true",
+            "PYTHONPATH": str(ROOT),
+            "BASELINE_MODEL_PATH": str(model_path),
+            "BASELINE_MODEL_VERSION": record["version"],
+            **env,
+        },
+    )
+
+
+def servers(record: dict, model_path: Path, workers: int) -> list[Server]:
     return [
-        Server(
-            "baseline",
-            [
-                BIN / "uvicorn",
-                "bench.baseline_app:app",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                port,
-                "--workers",
-                workers,
-            ],
-            f"http://127.0.0.1:{port}/readyz",
-            SCRATCH / "baseline.log",
-            {
-                **env,
-                "BASELINE_MODEL_PATH": str(model_path),
-                "BASELINE_MODEL_VERSION": record["version"],
-            },
-        ),
+        # What a user would write: library defaults.
+        baseline_server("baseline", model_path, record, workers, {}),
+        # The same with one OpenMP thread per worker, to show what the service's other
+        # changes are worth on their own (reported, not a target).
+        baseline_server("baseline_1thread", model_path, record, workers, {"OMP_NUM_THREADS": "1"}),
         project_server(SCRATCH / "project.log"),
     ]
 
@@ -146,8 +150,12 @@ def ceiling(model_path: Path, data_dir: Path) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="shorter runs, no soak")
-    parser.add_argument("--only", choices=["baseline", "project"], help="serve one side only")
+    parser.add_argument(
+        "--only", choices=["baseline", "baseline_1thread", "project"], help="serve one side only"
+    )
     args = parser.parse_args()
+    # Same store as `make serve` (the Makefile exports it too).
+    os.environ.setdefault("BENTOML_HOME", str(ROOT / ".bentoml"))
     record, model_path, workers = champion()
     bodies = write_bodies(ROOT / "data", SCRATCH / "bodies")
     scale = 0.3 if args.quick else 1.0
