@@ -16,7 +16,8 @@ IMAGE_REPO := bikeshare
 IMAGE_MAX_MB ?= 700
 # Outputs of push/sign/sbom (tests point this at a temporary directory).
 IMAGE_OUT ?= build
-# The loopback registry stands in for ECR; the release workflow passes REGISTRY=<ECR>.
+# The loopback registry stands in for ECR; the release workflow passes REGISTRY=<ECR> TAG=<sha>
+# (default tag: the bento's version).
 REGISTRY_PORT ?= 5055
 REGISTRY_DIR ?= $(IMAGE_SCRATCH)/registry
 LOCAL_REGISTRY := 127.0.0.1:$(REGISTRY_PORT)
@@ -68,8 +69,9 @@ registry-stop: ## Stop the loopback OCI registry
 push: ## Push the built image; record and check its digest (build/image-digest.txt, image-ref.txt)
 	@test -s $(IMAGE_RECORD) || $(MAKE) image
 	@if [ "$(REGISTRY)" = "$(LOCAL_REGISTRY)" ]; then $(MAKE) registry-start; fi
-	@. ./$(IMAGE_RECORD) && bash image/push.sh "$$IMAGE_NAME" $(REGISTRY) $(IMAGE_REPO) \
-		"$${TAG:-$${IMAGE_NAME##*:}}" $(IMAGE_OUT)
+	@. $(abspath $(IMAGE_RECORD)) && bash image/push.sh "$$IMAGE_NAME" $(REGISTRY) $(IMAGE_REPO) \
+		"$(if $(TAG),$(TAG),$${IMAGE_NAME##*:})" $(IMAGE_OUT) && \
+		echo "  image size: $$((IMAGE_SIZE_BYTES / 1000000)) MB uncompressed ($$IMAGE_NAME)"
 
 .PHONY: sign
 sign: ## Sign the pushed image by digest (SIGNER=gpg here: throwaway key + policy; cosign in CI)
@@ -79,7 +81,7 @@ sign: ## Sign the pushed image by digest (SIGNER=gpg here: throwaway key + polic
 .PHONY: sbom
 sbom: venv ## CycloneDX SBOM of the image's Python packages: build/release/sbom.cdx.json
 	@test -s $(IMAGE_RECORD) || { echo "No image built yet: run make image." >&2; exit 1; }
-	@. ./$(IMAGE_RECORD) && PYTHON=$(PY) bash image/sbom.sh "$$IMAGE_ID" \
+	@. $(abspath $(IMAGE_RECORD)) && PYTHON=$(PY) bash image/sbom.sh "$$IMAGE_ID" \
 		$(IMAGE_OUT)/release/sbom.cdx.json $(CONTAINERS_DIR)/sbom-tool
 
 .PHONY: image-run

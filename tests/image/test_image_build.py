@@ -1,0 +1,50 @@
+"""The image: within budget, built on the recorded base, its Python environment is the lock."""
+
+from pathlib import Path
+
+from bento.image import pinned_requirements
+from tests.image.conftest import REPO, canonical, read_env_file, run
+
+MAX_MB = 700
+
+
+def test_image_is_within_the_size_budget(built_image):
+    size_mb = int(built_image["IMAGE_SIZE_BYTES"]) / 1e6
+    print(f"image size: {size_mb:.0f} MB uncompressed")
+    assert size_mb <= MAX_MB
+
+
+def test_image_is_built_on_the_recorded_base(built_image):
+    base = read_env_file(REPO / "build" / "base-image.env")
+    labels = run(
+        "podman", "image", "inspect", "--format", "{{json .Labels}}", built_image["IMAGE_ID"]
+    ).stdout
+    assert base["BASE_IMAGE_DIGEST"] in labels
+    layers = "{{range .RootFS.Layers}}{{.}} {{end}}"
+    image_layers = run("podman", "image", "inspect", "--format", layers, built_image["IMAGE_ID"])
+    base_layers = run("podman", "image", "inspect", "--format", layers, base["BASE_IMAGE_ID"])
+    assert image_layers.stdout.split()[: len(base_layers.stdout.split())] == (
+        base_layers.stdout.split()
+    )
+
+
+def test_image_python_environment_is_exactly_the_lock(image_packages):
+    lock = dict(line.split("==") for line in pinned_requirements())
+    assert image_packages == {canonical(name): version for name, version in lock.items()}
+
+
+def test_build_tools_do_not_ship(built_image):
+    # uv, the CA bundle and uv's cache were bind-mounted for the build only.
+    listing = run(
+        "podman", "run", "--rm", "--network", "none", "--user", "0", "--entrypoint", "sh",
+        built_image["IMAGE_ID"], "-c", "ls -A /usr/local/bin /root/.cache; command -v uv",
+        check=False,
+    )  # fmt: skip
+    assert listing.stdout.split() == ["/usr/local/bin:"]
+    assert "/root/.cache" in listing.stderr
+
+
+def test_requirements_lock_pins_every_package():
+    lines = pinned_requirements(Path(REPO / "bento" / "requirements.txt"))
+    assert len(lines) > 50
+    assert all(line.count("==") == 1 and " " not in line for line in lines)

@@ -1,0 +1,58 @@
+"""Signature policy, executed: the signed image is accepted; an unsigned one, one signed by
+another key, and the signed one copied to another repository are refused."""
+
+from tests.image.conftest import REPO, run
+
+PULL = str(REPO / "image" / "pull.sh")
+
+
+def pull(ref, policy, registries_d):
+    return run("bash", PULL, ref, str(policy), str(registries_d), check=False)
+
+
+def test_signed_image_is_accepted(signed):
+    ref, policy, registries_d = signed
+    result = pull(ref, policy, registries_d)
+    assert result.returncode == 0, result.stderr
+
+
+def test_unsigned_image_is_refused(signed, image_dirs):
+    ref, policy, registries_d = signed
+    registry = ref.split("/")[0]
+    out = image_dirs["out"] / "unsigned"
+    push = str(REPO / "image" / "push.sh")
+    base = "localhost/bikeshare-base:bookworm"
+    run("bash", push, base, registry, "bikeshare", "unsigned", str(out), timeout=600)
+    result = pull((out / "image-ref.txt").read_text().strip(), policy, registries_d)
+    assert result.returncode != 0
+    assert "no signature exists" in result.stderr
+
+
+def test_image_signed_by_another_key_is_refused(signed, image_dirs):
+    ref, policy, _ = signed
+    other = image_dirs["other-key"]
+    sign = str(REPO / "image" / "sign.sh")
+    run("bash", sign, "gpg", ref, str(other), str(other / "out"), "other")
+    result = pull(ref, policy, other / "registries.d")  # our policy, the other key's signature
+    assert result.returncode != 0
+    assert "Invalid GPG signature" in result.stderr
+
+
+def test_signature_does_not_follow_a_copy_to_another_repository(signed, image_dirs):
+    ref, policy, registries_d = signed
+    registry, rest = ref.split("/", 1)
+    digest = rest.split("@")[1]
+    copy = f"{registry}/bikeshare-copy@{digest}"
+    run(
+        "skopeo", "copy", "--quiet", "--src-tls-verify=false", "--dest-tls-verify=false",
+        f"docker://{ref}", f"docker://{registry}/bikeshare-copy:latest", timeout=600,
+    )  # fmt: skip
+    # Even with the signature copied next to it, the signed identity names another repository.
+    sigstore = image_dirs["scratch"] / "sigstore"
+    source = sigstore / rest.replace("@sha256:", "@sha256=") / "signature-1"
+    target = sigstore / f"bikeshare-copy@{digest.replace('sha256:', 'sha256=')}"
+    target.mkdir(parents=True)
+    (target / "signature-1").write_bytes(source.read_bytes())
+    result = pull(copy, policy, registries_d)
+    assert result.returncode != 0
+    assert "is not accepted" in result.stderr
