@@ -1,0 +1,39 @@
+variable "aws_endpoint" {
+  description = "URL of the AWS emulator (moto server), e.g. http://127.0.0.1:4566."
+  type        = string
+
+  validation {
+    condition     = can(regex("^https?://[A-Za-z0-9.\\[\\]:-]+(:[0-9]+)?/?$", var.aws_endpoint))
+    error_message = "aws_endpoint must be an http(s) URL of the emulator, e.g. http://127.0.0.1:4566."
+  }
+}
+
+variable "region" {
+  description = "AWS region the emulator pretends to be."
+  type        = string
+  default     = "us-east-1"
+}
+
+variable "project" {
+  description = "Project name, used as the prefix of every resource name."
+  type        = string
+  default     = "bikeshare"
+}
+
+variable "environment" {
+  description = "Environment name; the local root stands in for one account holding both deploy targets."
+  type        = string
+  default     = "local"
+}
+
+variable "github_repository" {
+  description = "GitHub repository (owner/name) trusted by the CI roles."
+  type        = string
+  default     = "acme-mlops/bikeshare-gitops"
+}
+
+variable "vpc_cidr" {
+  description = "CIDR block of the VPC."
+  type        = string
+  default     = "10.42.0.0/16"
+}

@@ -1,0 +1,44 @@
+variable "account_id" {
+  description = "AWS account ID of staging; the provider refuses to touch any other account."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[0-9]{12}$", var.account_id))
+    error_message = "account_id must be a 12-digit AWS account ID."
+  }
+}
+
+variable "prod_account_id" {
+  description = "AWS account ID of prod, allowed to pull images from this account's registry (promotion by digest, no rebuild). Null: no cross-account pull."
+  type        = string
+  default     = null
+}
+
+variable "region" {
+  description = "AWS region."
+  type        = string
+  default     = "us-east-1"
+}
+
+variable "project" {
+  description = "Project name, used as the prefix of every resource name."
+  type        = string
+  default     = "bikeshare"
+}
+
+variable "github_repository" {
+  description = "GitHub repository (owner/name) trusted by the CI roles."
+  type        = string
+  default     = "acme-mlops/bikeshare-gitops"
+}
+
+variable "vpc_cidr" {
+  description = "CIDR block of the VPC (argocd NetworkPolicies assume 10.0.0.0/16; accounts are separate, so environments may share it)."
+  type        = string
+  default     = "10.0.0.0/16"
+}
+
+variable "state_bucket" {
+  description = "Name of the Terraform state bucket made by tf-bootstrap (the plan and deploy roles get access to it)."
+  type        = string
+}

@@ -1,0 +1,198 @@
+data "aws_caller_identity" "current" {}
+data "aws_partition" "current" {}
+data "aws_region" "current" {}
+
+locals {
+  account_id = data.aws_caller_identity.current.account_id
+  partition  = data.aws_partition.current.partition
+  region     = data.aws_region.current.name
+  tags       = merge(var.tags, { Environment = var.environment })
+
+  log_group_name = "/aws/eks/${var.name}/cluster"
+  oidc_issuer    = aws_eks_cluster.this.identity[0].oidc[0].issuer
+  oidc_host_path = replace(local.oidc_issuer, "https://", "")
+
+  node_policies = ["AmazonEKSWorkerNodePolicy", "AmazonEKS_CNI_Policy", "AmazonEC2ContainerRegistryReadOnly"]
+  service_account_policies = merge([for role, spec in var.service_account_roles : {
+    for key, arn in spec.policy_arns : "${role}/${key}" => { role = role, policy_arn = arn }
+  }]...)
+}
+
+# One key for envelope encryption of Kubernetes secrets and for the control-plane logs.
+resource "aws_kms_key" "this" {
+  description             = "${var.name} EKS secrets and control-plane logs"
+  deletion_window_in_days = var.kms_deletion_window_in_days
+  enable_key_rotation     = true
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Sid       = "AccountAdministers"
+        Effect    = "Allow"
+        Principal = { AWS = "arn:${local.partition}:iam::${local.account_id}:root" }
+        Action    = "kms:*"
+        Resource  = "*"
+      },
+      {
+        Sid       = "CloudWatchLogsEncrypts"
+        Effect    = "Allow"
+        Principal = { Service = "logs.${local.region}.amazonaws.com" }
+        Action    = ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"]
+        Resource  = "*"
+        Condition = {
+          ArnLike = { "kms:EncryptionContext:aws:logs:arn" = "arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:${local.log_group_name}" }
+        }
+      },
+    ]
+  })
+
+  tags = local.tags
+}
+
+resource "aws_kms_alias" "this" {
+  name          = "alias/${var.name}-eks"
+  target_key_id = aws_kms_key.this.key_id
+}
+
+# Created before the cluster so that EKS writes into a group with our retention and key.
+resource "aws_cloudwatch_log_group" "this" {
+  name              = local.log_group_name
+  retention_in_days = var.log_retention_days
+  kms_key_id        = aws_kms_key.this.arn
+
+  tags = local.tags
+}
+
+resource "aws_iam_role" "cluster" {
+  name = "${var.name}-eks-cluster"
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      Principal = { Service = "eks.amazonaws.com" }
+      Action    = ["sts:AssumeRole", "sts:TagSession"]
+    }]
+  })
+
+  tags = local.tags
+}
+
+resource "aws_iam_role_policy_attachment" "cluster" {
+  role       = aws_iam_role.cluster.name
+  policy_arn = "arn:${local.partition}:iam::aws:policy/AmazonEKSClusterPolicy"
+}
+
+resource "aws_eks_cluster" "this" {
+  name     = var.name
+  version  = var.kubernetes_version
+  role_arn = aws_iam_role.cluster.arn
+
+  enabled_cluster_log_types = var.cluster_log_types
+
+  vpc_config {
+    subnet_ids              = var.subnet_ids
+    endpoint_private_access = true
+    endpoint_public_access  = var.endpoint_public_access
+    public_access_cidrs     = var.endpoint_public_access ? var.public_access_cidrs : null
+  }
+
+  encryption_config {
+    resources = ["secrets"]
+    provider {
+      key_arn = aws_kms_key.this.arn
+    }
+  }
+
+  tags = local.tags
+
+  depends_on = [aws_iam_role_policy_attachment.cluster, aws_cloudwatch_log_group.this]
+}
+
+resource "aws_iam_role" "node" {
+  name = "${var.name}-eks-node"
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      Principal = { Service = "ec2.amazonaws.com" }
+      Action    = "sts:AssumeRole"
+    }]
+  })
+
+  tags = local.tags
+}
+
+resource "aws_iam_role_policy_attachment" "node" {
+  for_each = toset(local.node_policies)
+
+  role       = aws_iam_role.node.name
+  policy_arn = "arn:${local.partition}:iam::aws:policy/${each.value}"
+}
+
+# No remote_access block: nodes are reached through SSM, never SSH. No update_config block
+# either: EKS's default (one node unavailable at a time) is what we want.
+resource "aws_eks_node_group" "this" {
+  #checkov:skip=CKV_AWS_100:No remote_access block is set, so there is no SSH access to restrict.
+  cluster_name    = aws_eks_cluster.this.name
+  node_group_name = "${var.name}-default"
+  node_role_arn   = aws_iam_role.node.arn
+  subnet_ids      = var.subnet_ids
+  instance_types  = var.node_group.instance_types
+  capacity_type   = var.node_group.capacity_type
+  ami_type        = "AL2023_x86_64_STANDARD"
+
+  scaling_config {
+    min_size     = var.node_group.min_size
+    max_size     = var.node_group.max_size
+    desired_size = var.node_group.desired_size
+  }
+
+  tags = local.tags
+
+  lifecycle {
+    # remote_access is immutable on AWS (only set at creation, which this module never does),
+    # so ignoring it hides nothing; the emulator reports a default key pair for every group.
+    # desired_size belongs to the cluster autoscaler once the group exists.
+    ignore_changes = [remote_access, scaling_config[0].desired_size]
+  }
+
+  depends_on = [aws_iam_role_policy_attachment.node]
+}
+
+# The cluster's OIDC issuer as an IAM identity provider: pods assume roles through it (IRSA).
+resource "aws_iam_openid_connect_provider" "this" {
+  url             = local.oidc_issuer
+  client_id_list  = ["sts.amazonaws.com"]
+  thumbprint_list = var.oidc_thumbprints
+
+  tags = local.tags
+}
+
+resource "aws_iam_role" "service_account" {
+  for_each = var.service_account_roles
+
+  name = "${var.name}-${each.key}"
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      Principal = { Federated = aws_iam_openid_connect_provider.this.arn }
+      Action    = "sts:AssumeRoleWithWebIdentity"
+      Condition = {
+        StringEquals = {
+          "${local.oidc_host_path}:sub" = "system:serviceaccount:${each.value.namespace}:${each.value.service_account}"
+          "${local.oidc_host_path}:aud" = "sts.amazonaws.com"
+        }
+      }
+    }]
+  })
+
+  tags = local.tags
+}
+
+resource "aws_iam_role_policy_attachment" "service_account" {
+  for_each = local.service_account_policies
+
+  role       = aws_iam_role.service_account[each.value.role].name
+  policy_arn = each.value.policy_arn
+}

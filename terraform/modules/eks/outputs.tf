@@ -1,0 +1,54 @@
+output "cluster_name" {
+  description = "Name of the EKS cluster."
+  value       = aws_eks_cluster.this.name
+}
+
+output "cluster_arn" {
+  description = "ARN of the EKS cluster."
+  value       = aws_eks_cluster.this.arn
+}
+
+output "cluster_endpoint" {
+  description = "URL of the Kubernetes API server."
+  value       = aws_eks_cluster.this.endpoint
+}
+
+output "cluster_certificate_authority_data" {
+  description = "Base64 CA certificate of the API server (for kubeconfig and the Argo CD cluster secret)."
+  value       = aws_eks_cluster.this.certificate_authority[0].data
+}
+
+output "cluster_version" {
+  description = "Kubernetes version of the control plane."
+  value       = aws_eks_cluster.this.version
+}
+
+output "kms_key_arn" {
+  description = "ARN of the KMS key that encrypts Kubernetes secrets and control-plane logs."
+  value       = aws_kms_key.this.arn
+}
+
+output "oidc_issuer_url" {
+  description = "OIDC issuer URL of the cluster."
+  value       = local.oidc_issuer
+}
+
+output "oidc_provider_arn" {
+  description = "ARN of the IAM OIDC provider for IRSA."
+  value       = aws_iam_openid_connect_provider.this.arn
+}
+
+output "node_group_name" {
+  description = "Name of the managed node group."
+  value       = aws_eks_node_group.this.node_group_name
+}
+
+output "node_role_arn" {
+  description = "ARN of the node IAM role."
+  value       = aws_iam_role.node.arn
+}
+
+output "service_account_role_arns" {
+  description = "IRSA role ARNs keyed like service_account_roles (annotate the ServiceAccount with eks.amazonaws.com/role-arn)."
+  value       = { for k, r in aws_iam_role.service_account : k => r.arn }
+}

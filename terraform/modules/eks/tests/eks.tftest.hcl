@@ -1,0 +1,98 @@
+mock_provider "aws" {
+  mock_data "aws_partition" {
+    defaults = { partition = "aws" }
+  }
+  mock_data "aws_caller_identity" {
+    defaults = { account_id = "123456789012" }
+  }
+  mock_data "aws_region" {
+    defaults = { name = "us-east-1" }
+  }
+  mock_resource "aws_eks_cluster" {
+    defaults = {
+      arn                   = "arn:aws:eks:us-east-1:123456789012:cluster/bikeshare-test"
+      identity              = [{ oidc = [{ issuer = "https://oidc.eks.us-east-1.amazonaws.com/id/EXAMPLE" }] }]
+      certificate_authority = [{ data = "TU9DSw==" }]
+    }
+  }
+  mock_resource "aws_kms_key" {
+    defaults = { arn = "arn:aws:kms:us-east-1:123456789012:key/00000000-0000-0000-0000-000000000000" }
+  }
+  mock_resource "aws_iam_role" {
+    defaults = { arn = "arn:aws:iam::123456789012:role/mock" }
+  }
+  mock_resource "aws_iam_openid_connect_provider" {
+    defaults = { arn = "arn:aws:iam::123456789012:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/EXAMPLE" }
+  }
+}
+
+variables {
+  name        = "bikeshare-test"
+  environment = "staging"
+  subnet_ids  = ["subnet-a", "subnet-b"]
+  service_account_roles = {
+    workload = {
+      namespace       = "bikeshare"
+      service_account = "bikeshare"
+      policy_arns     = { artifacts = "arn:aws:iam::123456789012:policy/artifacts" }
+    }
+  }
+}
+
+run "cluster_is_private_encrypted_and_logged" {
+  command = plan
+
+  assert {
+    condition     = aws_eks_cluster.this.vpc_config[0].endpoint_public_access == false && aws_eks_cluster.this.vpc_config[0].endpoint_private_access == true
+    error_message = "The API endpoint must be private by default."
+  }
+  assert {
+    condition     = aws_eks_cluster.this.encryption_config[0].resources == toset(["secrets"])
+    error_message = "Kubernetes secrets must be envelope-encrypted with KMS."
+  }
+  assert {
+    condition     = length(aws_eks_cluster.this.enabled_cluster_log_types) == 5
+    error_message = "All five control-plane log types must be enabled by default."
+  }
+  assert {
+    condition     = aws_kms_key.this.enable_key_rotation
+    error_message = "The cluster KMS key must rotate."
+  }
+}
+
+run "irsa_role_trusts_exactly_one_service_account" {
+  command = apply
+
+  assert {
+    condition = jsondecode(aws_iam_role.service_account["workload"].assume_role_policy).Statement[0].Condition.StringEquals == {
+      "oidc.eks.us-east-1.amazonaws.com/id/EXAMPLE:sub" = "system:serviceaccount:bikeshare:bikeshare"
+      "oidc.eks.us-east-1.amazonaws.com/id/EXAMPLE:aud" = "sts.amazonaws.com"
+    }
+    error_message = "The IRSA trust policy must pin sub to system:serviceaccount:bikeshare:bikeshare and aud to STS."
+  }
+  assert {
+    condition     = aws_iam_role_policy_attachment.service_account["workload/artifacts"].policy_arn == "arn:aws:iam::123456789012:policy/artifacts"
+    error_message = "The workload role must get the policies it was given."
+  }
+  assert {
+    condition     = aws_iam_openid_connect_provider.this.url == "https://oidc.eks.us-east-1.amazonaws.com/id/EXAMPLE"
+    error_message = "The IAM OIDC provider must point at the cluster's issuer."
+  }
+}
+
+# Each invalid input fails its own validation (terraform test checks every listed one failed).
+run "rejects_bad_inputs" {
+  command = plan
+
+  variables {
+    environment            = "qa"
+    endpoint_public_access = true
+    public_access_cidrs    = ["0.0.0.0/0"]
+    node_group             = { min_size = 3, desired_size = 2, max_size = 4 }
+    service_account_roles = {
+      any = { namespace = "bikeshare", service_account = "*", policy_arns = {} }
+    }
+  }
+
+  expect_failures = [var.environment, var.public_access_cidrs, var.node_group, var.service_account_roles]
+}

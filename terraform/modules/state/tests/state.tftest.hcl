@@ -1,0 +1,77 @@
+mock_provider "aws" {
+  mock_data "aws_partition" {
+    defaults = { partition = "aws" }
+  }
+  mock_data "aws_caller_identity" {
+    defaults = { account_id = "123456789012" }
+  }
+  mock_data "aws_region" {
+    defaults = { name = "us-east-1" }
+  }
+  mock_resource "aws_kms_key" {
+    defaults = { arn = "arn:aws:kms:us-east-1:123456789012:key/00000000-0000-0000-0000-000000000000" }
+  }
+  mock_resource "aws_s3_bucket" {
+    defaults = { arn = "arn:aws:s3:::bikeshare-tfstate-123456789012", id = "bikeshare-tfstate-123456789012" }
+  }
+}
+
+variables {
+  bucket_name = "bikeshare-tfstate-123456789012"
+  environment = "staging"
+}
+
+run "state_bucket_is_protected_by_default" {
+  command = plan
+
+  assert {
+    condition     = length(aws_s3_bucket.this) == 1 && length(aws_s3_bucket.this_unprotected) == 0
+    error_message = "The state bucket must be the prevent_destroy form by default."
+  }
+}
+
+run "state_bucket_is_versioned_and_locks_natively" {
+  command = apply
+
+  # terraform test destroys what it applied: use the disposable form.
+  variables {
+    prevent_destroy = false
+  }
+  assert {
+    condition     = aws_s3_bucket_versioning.this.versioning_configuration[0].status == "Enabled"
+    error_message = "State must be versioned (the way back from a bad apply)."
+  }
+  assert {
+    condition     = output.backend_config.use_lockfile && output.backend_config.encrypt && output.backend_config.region == "us-east-1"
+    error_message = "The backend settings must use native S3 locking and encryption."
+  }
+  assert {
+    condition     = length(aws_s3_bucket_logging.this) == 0
+    error_message = "No access logging until a log bucket is given."
+  }
+}
+
+run "logs_to_a_given_bucket" {
+  command = plan
+
+  variables {
+    access_log_bucket = "bikeshare-logs"
+  }
+
+  assert {
+    condition     = aws_s3_bucket_logging.this[0].target_bucket == "bikeshare-logs"
+    error_message = "access_log_bucket must turn on access logging."
+  }
+}
+
+# Each invalid input fails its own validation (terraform test checks every listed one failed).
+run "rejects_bad_inputs" {
+  command = plan
+
+  variables {
+    environment = "production"
+    bucket_name = "x"
+  }
+
+  expect_failures = [var.environment, var.bucket_name]
+}

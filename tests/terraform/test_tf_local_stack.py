@@ -1,0 +1,232 @@
+"""envs/local applied to moto once per session, then checked with boto3 and a second plan."""
+
+import json
+import re
+import socket
+import subprocess
+import sys
+import time
+
+import boto3
+import pytest
+from botocore.exceptions import ClientError, EndpointConnectionError
+
+from tests.fixtures.moto import SCRIPTS
+
+pytestmark = pytest.mark.slow
+
+REPO_SLUG = "acme-mlops/bikeshare-gitops"
+ISSUER = "token.actions.githubusercontent.com"
+
+
+@pytest.fixture(scope="module")
+def aws(tf_local_stack):
+    def client(service: str):
+        return boto3.client(service, endpoint_url=tf_local_stack.endpoint, region_name="us-east-1")
+
+    return client
+
+
+@pytest.fixture(scope="module")
+def outputs(tf_local_stack) -> dict:
+    return tf_local_stack.outputs
+
+
+def test_tf_local_outputs_carry_what_argocd_and_workflows_need(outputs):
+    for name in (
+        "artifacts_bucket_name",
+        "ecr_repository_url",
+        "cluster_name",
+        "cluster_endpoint",
+        "workload_role_arn",
+        "github_release_role_arn",
+        "aws_endpoint",
+    ):
+        assert outputs[name], name
+    annotations = outputs["argocd_cluster_metadata"]["annotations"]
+    assert annotations["bikeshare_artifacts_bucket"] == outputs["artifacts_bucket_name"]
+    assert annotations["aws_cluster_name"] == outputs["cluster_name"]
+    assert outputs["argocd_cluster_metadata"]["labels"]["environment"] == "local"
+
+
+def test_tf_artifacts_bucket_is_sse_kms_versioned_private_and_logged(aws, outputs):
+    s3, bucket = aws("s3"), outputs["artifacts_bucket_name"]
+    rule = s3.get_bucket_encryption(Bucket=bucket)["ServerSideEncryptionConfiguration"]["Rules"][0]
+    assert rule["ApplyServerSideEncryptionByDefault"]["SSEAlgorithm"] == "aws:kms"
+    assert (
+        rule["ApplyServerSideEncryptionByDefault"]["KMSMasterKeyID"]
+        == outputs["artifacts_kms_key_arn"]
+    )
+    assert s3.get_bucket_versioning(Bucket=bucket)["Status"] == "Enabled"
+    block = s3.get_public_access_block(Bucket=bucket)["PublicAccessBlockConfiguration"]
+    assert block == {
+        "BlockPublicAcls": True,
+        "IgnorePublicAcls": True,
+        "BlockPublicPolicy": True,
+        "RestrictPublicBuckets": True,
+    }
+    logging = s3.get_bucket_logging(Bucket=bucket)["LoggingEnabled"]
+    assert logging["TargetBucket"] == outputs["access_log_bucket_name"]
+    rules = s3.get_bucket_lifecycle_configuration(Bucket=bucket)["Rules"]
+    assert any("NoncurrentVersionExpiration" in r for r in rules)
+
+
+def test_tf_artifacts_bucket_policy_denies_plain_http(aws, outputs):
+    s3, bucket = aws("s3"), outputs["artifacts_bucket_name"]
+
+    statements = json.loads(s3.get_bucket_policy(Bucket=bucket)["Policy"])["Statement"]
+    deny = [s for s in statements if s["Effect"] == "Deny"]
+    assert len(deny) == 1
+    assert deny[0]["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
+    assert deny[0]["Action"] == "s3:*"
+    assert sorted(deny[0]["Resource"]) == [f"arn:aws:s3:::{bucket}", f"arn:aws:s3:::{bucket}/*"]
+
+
+def test_tf_artifacts_bucket_takes_objects_over_tls_encrypted_by_default(aws, outputs):
+    s3, bucket = aws("s3"), outputs["artifacts_bucket_name"]
+    s3.put_object(Bucket=bucket, Key="reports/smoke.txt", Body=b"ok")
+    head = s3.head_object(Bucket=bucket, Key="reports/smoke.txt")
+    assert head["ServerSideEncryption"] == "aws:kms"
+
+
+def test_tf_ecr_repository_is_immutable_and_scans_on_push(aws, outputs):
+    ecr = aws("ecr")
+    name = outputs["ecr_repository_url"].split("/", 1)[1]
+    repo = ecr.describe_repositories(repositoryNames=[name])["repositories"][0]
+    assert repo["imageTagMutability"] == "IMMUTABLE"
+    assert repo["imageScanningConfiguration"] == {"scanOnPush": True}
+    assert repo["encryptionConfiguration"]["encryptionType"] == "KMS"
+    assert ecr.get_lifecycle_policy(repositoryName=name)["lifecyclePolicyText"]
+
+
+def _trust(iam, role_arn: str) -> dict:
+    doc = iam.get_role(RoleName=role_arn.rsplit("/", 1)[1])["Role"]["AssumeRolePolicyDocument"]
+    assert len(doc["Statement"]) == 1
+    return doc["Statement"][0]
+
+
+@pytest.mark.parametrize(
+    ("role", "subject"),
+    [
+        ("plan", f"repo:{REPO_SLUG}:environment:plan"),
+        ("release", f"repo:{REPO_SLUG}:ref:refs/heads/main"),
+        ("deploy-staging", f"repo:{REPO_SLUG}:environment:staging"),
+        ("deploy-prod", f"repo:{REPO_SLUG}:environment:prod"),
+    ],
+)
+def test_tf_github_role_trusts_exactly_one_subject(aws, outputs, role, subject):
+    arns = {
+        "plan": outputs["github_plan_role_arn"],
+        "release": outputs["github_release_role_arn"],
+        **{f"deploy-{e}": arn for e, arn in outputs["github_deploy_role_arns"].items()},
+    }
+    statement = _trust(aws("iam"), arns[role])
+    assert statement["Action"] == "sts:AssumeRoleWithWebIdentity"
+    assert statement["Principal"]["Federated"].endswith(f":oidc-provider/{ISSUER}")
+    # Only StringEquals (no StringLike), exactly these two keys: nothing wider than one subject.
+    assert statement["Condition"] == {
+        "StringEquals": {f"{ISSUER}:aud": "sts.amazonaws.com", f"{ISSUER}:sub": subject}
+    }
+
+
+def test_tf_workload_role_trusts_only_the_bikeshare_service_account(aws, outputs):
+    statement = _trust(aws("iam"), outputs["workload_role_arn"])
+    (condition,) = statement["Condition"].values()
+    subs = {k: v for k, v in condition.items() if k.endswith(":sub")}
+    assert list(subs.values()) == ["system:serviceaccount:bikeshare:bikeshare"]
+    assert list(statement["Condition"]) == ["StringEquals"]
+
+
+def test_tf_eks_cluster_encrypts_secrets_and_logs_the_control_plane(aws, outputs):
+    cluster = aws("eks").describe_cluster(name=outputs["cluster_name"])["cluster"]
+    (encryption,) = cluster["encryptionConfig"]
+    assert encryption["resources"] == ["secrets"]
+    assert encryption["provider"]["keyArn"].startswith("arn:aws:kms:")
+    enabled = {
+        t
+        for entry in cluster["logging"]["clusterLogging"]
+        if entry["enabled"]
+        for t in entry["types"]
+    }
+    assert enabled == {"api", "audit", "authenticator", "controllerManager", "scheduler"}
+    assert cluster["resourcesVpcConfig"]["endpointPublicAccess"] is False
+    assert cluster["resourcesVpcConfig"]["endpointPrivateAccess"] is True
+
+
+def test_tf_network_spans_two_azs_with_flow_logs(aws, outputs):
+    ec2 = aws("ec2")
+    subnets = ec2.describe_subnets(Filters=[{"Name": "vpc-id", "Values": [outputs["vpc_id"]]}])[
+        "Subnets"
+    ]
+    assert len({s["AvailabilityZone"] for s in subnets}) >= 2
+    assert len(subnets) == 4
+    logs = ec2.describe_flow_logs(Filters=[{"Name": "resource-id", "Values": [outputs["vpc_id"]]}])
+    assert [f["TrafficType"] for f in logs["FlowLogs"]] == ["ALL"]
+
+
+def test_tf_local_second_plan_shows_no_changes(tf_local_stack):
+    start = time.monotonic()
+    proc = tf_local_stack.terraform(
+        "plan", "-detailed-exitcode", f"-var=aws_endpoint={tf_local_stack.endpoint}", check=False
+    )
+    elapsed = time.monotonic() - start
+    assert proc.returncode == 0, (
+        f"expected no changes (exit 0), got {proc.returncode}:\n{proc.stdout}{proc.stderr}"
+    )
+    print(f"apply {tf_local_stack.timings['apply_seconds']} s, second plan {elapsed:.1f} s")
+
+
+def test_tf_bad_inputs_are_rejected_with_a_clear_message(tf_local_stack):
+    proc = tf_local_stack.terraform(
+        "plan",
+        "-refresh=false",
+        "-lock=false",
+        f"-var=aws_endpoint={tf_local_stack.endpoint}",
+        "-var=environment=dev",
+        "-var=vpc_cidr=10.0.0.0/33",
+        "-var=github_repository=acme-mlops/*",
+        check=False,
+    )
+    assert proc.returncode == 1
+    text = re.sub(r"[\s│╷╵]+", " ", proc.stderr)
+    assert "environment must be one of local, staging, prod." in text
+    assert "cidr must be a valid IPv4 CIDR block" in text
+    assert "repository must be a GitHub slug owner/name" in text
+
+
+def test_tf_artifacts_bucket_policy_refuses_plain_http(aws, outputs, tmp_path):
+    """The deployed policy, copied onto a bucket of a plain-HTTP emulator, refuses objects."""
+    port = _free_port()
+    log = tmp_path / "moto-http.log"
+    with log.open("wb") as out:
+        server = subprocess.Popen(
+            [sys.executable, SCRIPTS / "moto_server.py", "-H", "127.0.0.1", "-p", str(port)],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        http = boto3.client("s3", endpoint_url=f"http://127.0.0.1:{port}", region_name="us-east-1")
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                http.create_bucket(Bucket="copy")
+                break
+            except EndpointConnectionError:
+                assert time.monotonic() < deadline, log.read_text()
+                time.sleep(0.25)
+        http.put_object(Bucket="copy", Key="before", Body=b"ok")  # no policy yet: allowed
+        bucket = outputs["artifacts_bucket_name"]
+        policy = aws("s3").get_bucket_policy(Bucket=bucket)["Policy"].replace(bucket, "copy")
+        http.put_bucket_policy(Bucket="copy", Policy=policy)
+        with pytest.raises(ClientError) as denied:
+            http.put_object(Bucket="copy", Key="after", Body=b"no")
+        assert denied.value.response["ResponseMetadata"]["HTTPStatusCode"] == 403
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
