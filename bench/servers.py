@@ -17,6 +17,9 @@ import psutil
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
+# The environment as the harness found it: importing bento.service (to read its worker
+# count) sets OMP_NUM_THREADS, which must not leak into the baseline's processes.
+ENV = dict(os.environ)
 
 
 def tree_rss(pid: int) -> int:
@@ -48,7 +51,7 @@ class Server:
             [str(arg) for arg in self.cmd],
             stdout=self.log.open("w"),
             stderr=subprocess.STDOUT,
-            env={**os.environ, **self.env},
+            env={**ENV, **self.env},
             start_new_session=True,  # its own process group: stopped as one
         )
         threading.Thread(target=self._sample, daemon=True).start()
@@ -99,5 +102,9 @@ def project_server(log: Path, port: int | None = None) -> Server:
         [BIN / "bentoml", "serve", "bento.service:Bikeshare", "--host=127.0.0.1", f"--port={port}"],
         f"http://127.0.0.1:{port}/readyz",
         log,
-        {"BENTOML_DO_NOT_TRACK": "true", "PYTHONPATH": str(ROOT)},
+        {
+            "BENTOML_DO_NOT_TRACK": "true",
+            "PYTHONPATH": str(ROOT),
+            "BENTOML_HOME": os.environ.get("BENTOML_HOME", str(ROOT / ".bentoml")),
+        },
     )
