@@ -20,6 +20,15 @@ source "$base_record"
 version=${bento_tag#*:}
 name="localhost/bikeshare:$version"
 
+# The bento's Dockerfile must come from bento/image.py (IMAGE), not from BentoML's defaults.
+bento_path=$("$bentoml" get "$bento_tag" -o path)
+if ! grep -q "^FROM $BASE_IMAGE_NAME " "$bento_path/env/docker/Dockerfile"; then
+  echo "Bento $bento_tag is not built on $BASE_IMAGE_NAME: bento/service.py must pass" \
+    "image=IMAGE (from bento.image) to @bentoml.service, with no python: or docker: section" \
+    "in bento/bentofile.yaml (bento/requirements.txt is the lock)." >&2
+  exit 1
+fi
+
 # Same bento on the same base, image still there: nothing to do (IMAGE_REBUILD=1 forces).
 if [ -z "${IMAGE_REBUILD:-}" ] && [ -f "$image_record" ] &&
   grep -qx "BENTO_TAG=$bento_tag" "$image_record" &&
