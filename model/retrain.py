@@ -136,7 +136,10 @@ def retrain(
     )
     write_report(outcome, out_dir)
     if verdict.passed:
-        registry.save(model, candidate)
+        # The same version is the same data, params and code, so a stored one is this model
+        # (e.g. a champion that was reverted in git and is now trained again).
+        if registry.load(candidate["bento_model_tag"]) is None:
+            registry.save(model, candidate)
         records.save(candidate, champion_path)
     return Result(changes, verdict.summary, outcome, drift, report_dir)
 
