@@ -9,6 +9,7 @@ from typing import Any
 
 import pandas as pd
 from sklearn.inspection import permutation_importance
+from threadpoolctl import threadpool_limits
 
 from model import record as records
 from model import registry, report
@@ -74,14 +75,17 @@ def data_changes(champion: dict[str, Any], files: list[Path]) -> DataChanges:
 def importance(model, holdout: pd.DataFrame, seed: int) -> pd.DataFrame:
     """Permutation importance on the holdout: how much RMSE grows when one feature's values
     are shuffled. Measured on unseen rows, on raw features (a category counts once)."""
-    result = permutation_importance(
-        model,
-        holdout[list(FEATURES)],
-        holdout[TARGET],
-        scoring="neg_root_mean_squared_error",
-        n_repeats=IMPORTANCE_REPEATS,
-        random_state=seed,
-    )
+    # One OpenMP thread, as in training: 55 small predictions gain nothing from threads, and
+    # spinning threads crawl on a busy 2-core machine.
+    with threadpool_limits(limits=1, user_api="openmp"):
+        result = permutation_importance(
+            model,
+            holdout[list(FEATURES)],
+            holdout[TARGET],
+            scoring="neg_root_mean_squared_error",
+            n_repeats=IMPORTANCE_REPEATS,
+            random_state=seed,
+        )
     table = pd.DataFrame(
         {"feature": FEATURES, "mean": result.importances_mean, "std": result.importances_std}
     )
