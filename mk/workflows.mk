@@ -63,10 +63,20 @@ wf-targets: ## Fail if a workflow calls a make target that does not exist
 	if [ -n "$$missing" ]; then echo "Workflows call make targets that do not exist:" $$missing >&2; exit 1; fi; \
 	echo "All $$(echo "$$called" | wc -l) make targets called by the workflows exist."
 
+# What `make push` recorded (mk/image.mk: IMAGE_OUT/image-ref.txt, IMAGE_OUT/release/).
+PUSHED_REF_FILE = $(or $(IMAGE_OUT),build)/image-ref.txt
+SBOM_FILE = $(or $(IMAGE_OUT),build)/release/sbom.cdx.json
+
 .PHONY: wf-image-output
 wf-image-output: ## Hand the pushed REGISTRY/REPO@sha256:… to later jobs (GITHUB_OUTPUT; stdout here)
-	@test -s $(IMAGE_OUT)/image-ref.txt || { echo "No $(IMAGE_OUT)/image-ref.txt: run make push first." >&2; exit 1; }
-	@echo "image=$$(cat $(IMAGE_OUT)/image-ref.txt)" >>"$${GITHUB_OUTPUT:-/dev/stdout}"
+	@test -s $(PUSHED_REF_FILE) || { echo "No $(PUSHED_REF_FILE): run make push first." >&2; exit 1; }
+	@echo "image=$$(cat $(PUSHED_REF_FILE))" >>"$${GITHUB_OUTPUT:-/dev/stdout}"
+
+.PHONY: wf-attest-sbom
+wf-attest-sbom: ## Attach the SBOM to the pushed image as a keyless cosign attestation (GitHub)
+	@command -v cosign >/dev/null || { echo "cosign not found: on GitHub sigstore/cosign-installer provides it; here the SBOM stays in $(SBOM_FILE)." >&2; exit 1; }
+	@test -s $(SBOM_FILE) || { echo "No $(SBOM_FILE): run make sbom first." >&2; exit 1; }
+	cosign attest --yes --type cyclonedx --predicate $(SBOM_FILE) "$$(cat $(PUSHED_REF_FILE))"
 
 .PHONY: wf-model-report
 wf-model-report: ## Compose build/model-report.md: this run's gate result + its full report

@@ -155,3 +155,18 @@ def test_a_later_comment_edits_the_first(tmp_path, gh):
     calls = gh[1].read_text().splitlines()
     assert calls[1].startswith("api --silent -X PATCH repos/acme/repo/issues/comments/4242")
     assert not any(c.startswith("pr comment") for c in calls)
+
+
+def test_pushed_reference_is_handed_to_the_next_job(tmp_path):
+    ref = "123456789012.dkr.ecr.us-east-1.amazonaws.com/bikeshare@sha256:" + "a" * 64
+    (tmp_path / "image-ref.txt").write_text(ref + "\n")
+    output = tmp_path / "github_output"
+    result = subprocess.run(
+        ["make", "-s", "wf-image-output", f"IMAGE_OUT={tmp_path}"],
+        cwd=SCRIPTS.parents[1],
+        capture_output=True,
+        text=True,
+        env=_env(GITHUB_OUTPUT=str(output)),
+    )
+    assert result.returncode == 0, result.stderr
+    assert output.read_text() == f"image={ref}\n"
