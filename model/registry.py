@@ -16,6 +16,12 @@ def tag_for(version: str) -> str:
 
 
 def save(model: Pipeline, record: dict[str, Any]) -> str:
+    """Register the model under the record's tag; a tag already stored is kept as it is
+    (the version is a hash of data, params and code, so it holds the same model)."""
+    try:
+        return str(bentoml.models.get(record["bento_model_tag"]).tag)
+    except NotFound:
+        pass
     labels = {
         "version": record["version"],
         "holdout": record["trained_on"]["holdout"],

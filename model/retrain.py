@@ -142,8 +142,7 @@ def retrain(
     if verdict.passed:
         # The same version is the same data, params and code, so a stored one is this model
         # (e.g. a champion that was reverted in git and is now trained again).
-        if registry.load(candidate["bento_model_tag"]) is None:
-            registry.save(model, candidate)
+        registry.save(model, candidate)
         records.save(candidate, champion_path)
     return Result(changes, verdict.summary, outcome, drift, report_dir)
 
