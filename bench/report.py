@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from math import nan
 from pathlib import Path
 
 README = Path(__file__).with_name("README.md")
@@ -24,8 +25,8 @@ def table(results: dict) -> str:
         "",
         "| scenario | req/s project | req/s baseline | ratio | rows/s project | "
         "p50 ms P/B | p95 ms P/B | p99 ms P/B | p99 ratio | errors P/B | "
-        "ratio vs 1-thread baseline |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "server CPU ms/req P/B | ratio vs 1-thread baseline |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     t = results.get("baseline_1thread", {}).get("runs", {})
     for name, pr in p["runs"].items():
@@ -35,6 +36,7 @@ def table(results: dict) -> str:
             f"{pr['rows_per_s']:,.0f} | {pr['p50']:.1f} / {br['p50']:.1f} | "
             f"{pr['p95']:.1f} / {br['p95']:.1f} | {pr['p99']:.1f} / {br['p99']:.1f} | "
             f"{_ratio(pr['p99'], br['p99'])} | {pr['errors']} / {br['errors']} | "
+            f"{pr.get('cpu_ms_per_request', nan):.1f} / {br.get('cpu_ms_per_request', nan):.1f} | "
             + (
                 f"{_ratio(pr['rps'], t[name]['rps'])} req/s, "
                 f"{_ratio(pr['p99'], t[name]['p99'])} p99 |"
@@ -57,6 +59,7 @@ def table(results: dict) -> str:
     lines += ["", *targets(results)]
     if "soak" in p:
         s = p["soak"]
+        lines.append("")
         lines.append(
             f"Soak: {s['seconds']} s at {s['target_rps']} req/s (single rows): "
             f"{s['ok']} ok, {s['errors']} errors, p99 {s['p99']:.1f} ms, RSS "
@@ -115,10 +118,11 @@ def plot(results: dict, path: Path) -> None:
         top.bar(at, [runs[n]["rows_per_s"] for n in names], width, label=side, color=color)
         bottom.bar(at, [runs[n]["p99"] for n in names], width, color=color)
     top.axhline(results["ceiling"]["rows_per_s"], color="k", ls="--", lw=1)
-    top.text(0, results["ceiling"]["rows_per_s"] * 1.1, "in-process ceiling (1 thread)")
+    top.text(2.5, results["ceiling"]["rows_per_s"] * 1.15, "in-process ceiling (1 thread)")
     top.set_yscale("log")
+    top.set_ylim(top=results["ceiling"]["rows_per_s"] * 20)
     top.set_ylabel("rows/s (log)")
-    top.legend()
+    top.legend(loc="upper left", ncol=3, fontsize=8)
     bottom.set_yscale("log")
     bottom.set_ylabel("p99 latency, ms (log)")
     bottom.set_xticks(list(x), names)

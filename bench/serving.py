@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 from bench import hey, report
-from bench.servers import BIN, Server, free_port, project_server
+from bench.servers import BIN, Server, free_port, project_server, tree_cpu_s
 from bench.workload import write_bodies
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -87,7 +87,7 @@ def drive(server: Server, bodies: dict[str, Path], scale: float, soak: bool) -> 
         hey.run(f"{base}/predict_batch", bodies["columns10k"], requests=4, concurrency=2)
         runs = {}
         for name, path, body, rows, concurrency in SCENARIOS:
-            load = os.getloadavg()[0]
+            load, cpu = os.getloadavg()[0], tree_cpu_s(server.proc.pid)
             seconds = max(2, round(SCENARIO_SECONDS * scale))
             result = hey.run(
                 base + path,
@@ -96,7 +96,15 @@ def drive(server: Server, bodies: dict[str, Path], scale: float, soak: bool) -> 
                 duration_s=seconds,
                 time_limit_s=seconds + 40,
             )
-            runs[name] = {**result, "rows_per_s": result["rps"] * rows, "load1": load}
+            # Server CPU per request: what the load of other jobs on the host barely moves.
+            served = max(1, sum(result.get("statuses", {}).values()))
+            cpu_ms = 1000 * (tree_cpu_s(server.proc.pid) - cpu) / served
+            runs[name] = {
+                **result,
+                "rows_per_s": result["rps"] * rows,
+                "cpu_ms_per_request": cpu_ms,
+                "load1": load,
+            }
             print(f"  {server.name:8s} {name:14s} {result['rps']:9.1f} req/s", flush=True)
         out = {"ready_s": ready_s, "peak_rss_mib": server.peak_rss_mib(), "runs": runs}
         if soak:
