@@ -49,6 +49,10 @@ tf-fmt-check: ## Check Terraform formatting
 tf-fmt: ## Format Terraform files in place
 	$(TF) fmt -recursive $(TF_DIR)
 
+.PHONY: tf-docs
+tf-docs: venv ## Regenerate the inputs/outputs tables of the module READMEs
+	$(PY) $(TF_DIR)/scripts/module_docs.py $(wildcard $(TF_DIR)/modules/*)
+
 .PHONY: tf-validate
 tf-validate: ## terraform validate every module and root (no backend, no credentials)
 	@$(TF_SETUP) for d in $(TF_ROOTS); do \

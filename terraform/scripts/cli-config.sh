@@ -6,7 +6,8 @@
 # Where the mirror is looked for, first hit wins:
 #   1. $TF_PROVIDER_MIRROR (a directory holding registry.terraform.io/hashicorp/aws/...)
 #   2. the mirror recorded in the previously generated config, if it still exists
-#   3. a bounded search of the filesystem (nothing is assumed about where images put it)
+#   3. a bounded search under $TF_MIRROR_SEARCH_ROOTS (default: /; nothing is assumed about
+#      where an image puts it)
 set -euo pipefail
 
 out="${1:-$(cd "$(dirname "$0")/.." && pwd)/.terraformrc.generated}"
@@ -28,7 +29,8 @@ if [ -z "$mirror" ] && [ -f "$out" ]; then
 fi
 if [ -z "$mirror" ]; then
   # Provider dirs inside .terraform/ are per-root copies, not mirrors: skip them.
-  found="$(find / -maxdepth 6 \( -path /proc -o -path /sys -o -path /dev -o -name .terraform -o -name .git \) -prune \
+  # shellcheck disable=SC2086 # the roots are a space-separated list
+  found="$(find ${TF_MIRROR_SEARCH_ROOTS:-/} -maxdepth 6 \( -path /proc -o -path /sys -o -path /dev -o -name .terraform -o -name .git \) -prune \
     -o -type d -path "*/$provider" -print 2>/dev/null | head -20 || true)"
   while IFS= read -r dir; do
     root="${dir%/"$provider"}"

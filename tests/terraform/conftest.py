@@ -14,6 +14,7 @@ ROOTS = [TF_DIR / "envs" / e for e in ("local", "staging", "prod")] + [TF_DIR / 
 
 # Fast and offline first, so a broken module fails in seconds; the moto apply last.
 ORDER = [
+    "test_tf_cli_config.py",
     "test_tf_static.py",
     "test_tf_checkov.py",
     "test_tf_bootstrap.py",
