@@ -46,6 +46,18 @@ def _typed(batch: pd.DataFrame) -> dict:
     return out
 
 
+def predict_in_worker(batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
+    """The other design, reduced to the same work: the model in the Python worker."""
+    import bentoml
+
+    from bento.batch import champion
+    from model.train import predict
+
+    model = bentoml.sklearn.load_model(champion().bento_model_tag)
+    for batch in batches:
+        yield pd.DataFrame({"rentals": predict(model, pd.DataFrame(_typed(batch)))})
+
+
 def score_over_http(batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
     port = _free_port()
     bentoml = Path(sys.executable).parent / "bentoml"

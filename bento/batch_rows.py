@@ -83,42 +83,63 @@ def _add(
     return out
 
 
+def _value_reasons(name: str, text: pd.Series) -> pd.Series:
+    """The reason for each value of one column ('' when valid); `text` is stripped."""
+    spec = BY_NAME[name]
+    reasons = pd.Series("", index=text.index, dtype=object)
+    missing = text.str.lower().isin(MISSING)
+    reasons = _add(reasons, missing, f"{name}: value is missing")
+    present = ~missing
+    if spec.kind == "category":
+        unknown = present & ~text.isin(spec.categories)
+        return _add(reasons, unknown, f"{name}: unknown category", text)
+    number = pd.to_numeric(text.where(present), errors="coerce")
+    if spec.kind == "int":
+        malformed = present & ~text.str.fullmatch(INTEGER)
+        reasons = _add(reasons, malformed, f"{name}:", text, " is not an integer")
+    else:
+        malformed = present & number.isna()
+        reasons = _add(reasons, malformed, f"{name}:", text, " is not a number")
+    infinite = present & ~malformed & ~np.isfinite(number.fillna(0))
+    reasons = _add(reasons, infinite, f"{name}:", text, " is not a finite number")
+    outside = present & ~malformed & ~infinite & ~number.between(spec.minimum, spec.maximum)
+    return _add(reasons, outside, f"{name}:", text, f" is out of range ({spec.allowed})")
+
+
+def _distinct(column: pd.Series) -> tuple[np.ndarray, pd.Series]:
+    """(code per row, stripped distinct values): a column of 1M rows holds a few thousand
+    distinct texts at most, so the string work is done once per distinct value."""
+    codes, uniques = pd.factorize(column.astype(str))
+    return codes, pd.Series(uniques, dtype=object).str.strip()
+
+
 def reasons_for(raw: pd.DataFrame, period: str) -> pd.Series:
     """One reason per row ('' when the row is valid), every failed check listed."""
-    reasons = pd.Series("", index=raw.index, dtype=object)
+    reasons = np.full(len(raw), "", dtype=object)
     for name in REQUIRED:
-        spec = BY_NAME[name]
-        text = raw[name].astype(str).str.strip()
-        missing = text.str.lower().isin(MISSING)
-        reasons = _add(reasons, missing, f"{name}: value is missing")
-        present = ~missing
-        if spec.kind == "category":
-            unknown = present & ~text.isin(spec.categories)
-            reasons = _add(reasons, unknown, f"{name}: unknown category", text)
+        codes, values = _distinct(raw[name])
+        per_value = _value_reasons(name, values).to_numpy()
+        bad_value = per_value != ""
+        if not bad_value.any():
             continue
-        number = pd.to_numeric(text.where(present), errors="coerce")
-        if spec.kind == "int":
-            malformed = present & ~text.str.fullmatch(INTEGER)
-            reasons = _add(reasons, malformed, f"{name}:", text, " is not an integer")
-        else:
-            malformed = present & number.isna()
-            reasons = _add(reasons, malformed, f"{name}:", text, " is not a number")
-        infinite = present & ~malformed & ~np.isfinite(number.fillna(0))
-        reasons = _add(reasons, infinite, f"{name}:", text, " is not a finite number")
-        outside = present & ~malformed & ~infinite & ~number.between(spec.minimum, spec.maximum)
-        reasons = _add(reasons, outside, f"{name}:", text, f" is out of range ({spec.allowed})")
+        bad = bad_value[codes]
+        old, new = reasons[bad], per_value[codes[bad]]
+        reasons[bad] = np.where(old == "", new, old + "; " + new)
     month = month_of(period)
-    other_month = (reasons == "") & (raw["mnth"].str.strip() != month)
-    return _add(reasons, other_month, f"mnth: does not match the period {period} ({month})")
+    codes, values = _distinct(raw["mnth"])
+    other_month = (values.to_numpy() != month)[codes] & (reasons == "")
+    reasons[other_month] = f"mnth: does not match the period {period} ({month})"
+    return pd.Series(reasons, index=raw.index, dtype=object)
 
 
 def typed(rows: pd.DataFrame) -> pd.DataFrame:
-    """Valid text rows -> the model's input types."""
+    """Valid text rows -> the model's input types (parsed once per distinct value)."""
     out = {}
     for name in REQUIRED:
         kind = BY_NAME[name].kind
-        text = rows[name].str.strip()
-        out[name] = text if kind == "category" else text.astype(float).astype(_numpy(kind))
+        codes, values = _distinct(rows[name])
+        parsed = values if kind == "category" else values.astype(float).astype(_numpy(kind))
+        out[name] = parsed.to_numpy()[codes]
     return pd.DataFrame(out, index=rows.index)
 
 

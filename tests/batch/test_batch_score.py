@@ -70,8 +70,10 @@ def _cli(batch_env, endpoint: str, bucket: str, *extra: str, env: dict | None = 
 
 
 def test_cli_scores_a_month_like_in_process_predict(
-    s3, bucket, moto_endpoint, batch_env, champion_model
+    s3, tf_local_stack, moto_endpoint, batch_env, champion_model
 ):
+    # The bucket Terraform creates (terraform/envs/local): TLS-only policy, SSE-KMS, versioned.
+    bucket = tf_local_stack.outputs["artifacts_bucket_name"]
     _upload(s3, bucket, DATA.read_bytes())
     result = _cli(batch_env, moto_endpoint, bucket)
     assert result.returncode == 0, result.stderr
