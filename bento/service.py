@@ -17,6 +17,7 @@ import bentoml
 from pydantic import Field
 
 from bento.guards import RequestGuard, hide_request_data_in_logs
+from bento.image import IMAGE
 from bento.schemas import MAX_BODY_BYTES, MAX_RECORDS, Columns, Prediction, Record
 from bento.version_route import VersionRoute
 from model.schema import FEATURES
@@ -64,6 +65,7 @@ def version_payload() -> dict:
 
 @bentoml.service(
     name="bikeshare",
+    image=IMAGE,
     labels={"model_version": CHAMPION["version"]},
     traffic={"timeout": 30},
     http={"port": 3000},
