@@ -8,7 +8,7 @@ CONTAINERS_DIR ?= $(CURDIR)/.containers
 # Per-run state: registry storage, throwaway keys, signatures, policy (tests use their own).
 IMAGE_SCRATCH ?= $(CONTAINERS_DIR)
 BASE_IMAGE_NAME := localhost/bikeshare-base:bookworm
-BASE_RECORD := build/base-image.env
+BASE_RECORD ?= build/base-image.env
 # The bento to containerize and where the built image is recorded (tests use their own).
 BENTO_TAG_FILE ?= build/bento-tag.txt
 IMAGE_RECORD ?= build/image.env
