@@ -21,6 +21,7 @@ mkdir -p "$scratch" "$(dirname "$record")"
 if [ -f "$scratch/base-image.key" ] && [ "$(cat "$scratch/base-image.key")" = "$key" ] &&
   [ -f "$record" ] && id=$(sed -n 's/^BASE_IMAGE_ID=//p' "$record") &&
   podman image exists "$id"; then
+  podman tag "$id" "$name" # another checkout may have moved the tag; builds use the ID anyway
   echo "Base image cached: $name ($id)"
   exit 0
 fi
