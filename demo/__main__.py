@@ -1,16 +1,19 @@
-"""The main job: data → gated model → bento → service answering real requests."""
+"""The main job: data → gated model → bento → image → service answering real requests → the
+retrain, release, promotion and rollback loop in a scratch clone."""
 
 from __future__ import annotations
 
 import statistics
 import sys
 import time
+from contextlib import ExitStack
 from pathlib import Path
 
-import bentoml
 import httpx
 import pandas as pd
 
+from bento.build import build
+from demo.container import missing_tools, served_image
 from demo.narrate import say, step
 from demo.serving import served_bento
 from model.pipeline import run
@@ -25,6 +28,40 @@ BUILD = Path("build/demo")
 
 def fmt(metrics: dict) -> str:
     return f"RMSE {metrics['rmse']:.2f}, MAE {metrics['mae']:.2f}, R² {metrics['r2']:.3f}"
+
+
+def exercise(url: str, holdout: pd.DataFrame) -> None:
+    """Real online and batch requests, a latency sample and /version."""
+    sample = holdout.sample(5, random_state=1)
+    records = sample[list(FEATURES)].to_dict("records")
+    online = httpx.post(f"{url}/predict", json={"records": records}, timeout=30)
+    say("online /predict, 5 hours of the holdout month:")
+    for (_, row), predicted in zip(
+        sample.iterrows(), online.raise_for_status().json()["rentals"], strict=True
+    ):
+        say(
+            f"  day {row['day']:>3} {row['hr']:>2}h {row['weathersit']:<16} "
+            f"predicted {predicted:6.1f}  actual {row[TARGET]:4d}"
+        )
+    columns = holdout[list(FEATURES)].to_dict("list")
+    batch = httpx.post(f"{url}/predict_batch", json={"columns": columns}, timeout=60)
+    body = batch.raise_for_status().json()
+    say(
+        f"batch /predict_batch: {len(body['rentals'])} rows scored by model {body['model_version']}"
+    )
+    latencies = []
+    with httpx.Client(base_url=url, timeout=10) as client:
+        for _ in range(100):
+            sent = time.perf_counter()
+            client.post("/predict", json={"records": records[:1]}).raise_for_status()
+            latencies.append((time.perf_counter() - sent) * 1000)
+    cuts = statistics.quantiles(latencies, n=100)
+    say(
+        f"observed latency, 100 sequential single-row requests: "
+        f"p50 {cuts[49]:.1f} ms, p95 {cuts[94]:.1f} ms"
+    )
+    version = httpx.get(f"{url}/version", timeout=10).json()
+    say(f"/version: model {version['model_version']}, data {version['data_fingerprint'][:12]}…")
 
 
 def main() -> int:
@@ -49,64 +86,36 @@ def main() -> int:
             return 1
 
     with step("Build the bento (service code + champion model)"):
-        bento = bentoml.bentos.build_bentofile("bento/bentofile.yaml", build_ctx=".")
-        say(f"bento {bento.tag}")
+        bento_tag = build()
+        say(f"bento {bento_tag}")
 
     holdout = pd.read_csv(files[-1])
-    with (
-        step("Serve it on loopback and send real requests"),
-        served_bento(str(bento.tag), BUILD / "service.log") as (url, ready_s),
-    ):
-        say(f"{url} ready in {ready_s:.1f} s")
-        sample = holdout.sample(5, random_state=1)
-        online = (
-            httpx.post(
-                f"{url}/predict",
-                json={"records": sample[list(FEATURES)].to_dict("records")},
-                timeout=30,
-            )
-            .raise_for_status()
-            .json()
-        )
-        say("online /predict, 5 hours of the holdout month:")
-        for (_, row), predicted in zip(sample.iterrows(), online["rentals"], strict=True):
-            say(
-                f"  day {row['day']:>3} {row['hr']:>2}h {row['weathersit']:<16} "
-                f"predicted {predicted:6.1f}  actual {row[TARGET]:4d}"
-            )
-        batch = (
-            httpx.post(
-                f"{url}/predict_batch",
-                json={"columns": holdout[list(FEATURES)].to_dict("list")},
-                timeout=60,
-            )
-            .raise_for_status()
-            .json()
-        )
-        say(
-            f"batch /predict_batch: {len(batch['rentals'])} rows scored by model "
-            f"{batch['model_version']}"
-        )
-        latencies = []
-        record = {"records": sample[list(FEATURES)].head(1).to_dict("records")}
-        with httpx.Client(base_url=url, timeout=10) as client:
-            for _ in range(100):
-                sent = time.perf_counter()
-                client.post("/predict", json=record).raise_for_status()
-                latencies.append((time.perf_counter() - sent) * 1000)
-        cuts = statistics.quantiles(latencies, n=100)
-        say(
-            f"observed latency, 100 sequential single-row requests: "
-            f"p50 {cuts[49]:.1f} ms, p95 {cuts[94]:.1f} ms"
-        )
-        version = httpx.get(f"{url}/version", timeout=10).json()
-        say(f"/version: model {version['model_version']}, data {version['data_fingerprint'][:12]}…")
+    image_ref = None
+    missing = missing_tools()
+    title = (
+        "Containerize, push to the loopback registry, sign, pull by digest, run as the "
+        "cluster does, send real requests"
+    )
+    with ExitStack() as stack:
+        if missing:
+            title = "Serve the bento on loopback and send real requests"
+        with step(title):
+            if missing:
+                say(
+                    f"container tools not found ({', '.join(missing)}): serving the bento "
+                    "directly (`make image-tools` installs them, as root)"
+                )
+                url, ready_s = stack.enter_context(served_bento(bento_tag, BUILD / "service.log"))
+            else:
+                url, ready_s, image_ref = stack.enter_context(served_image(bento_tag))
+                say(f"image {image_ref}")
+            say(f"{url} ready in {ready_s:.1f} s")
+            exercise(url, holdout)
 
-    # The loop (issue 8): new month → retrain → report → staging → prod → rollback, in a scratch
-    # clone; the release step pins a digest derived from this bento (no image built here).
+    # New month → retrain → report → staging → prod → rollback, in a scratch clone.
     from demo.loop import main as retrain_release_rollback_loop
 
-    if retrain_release_rollback_loop(bento_tag=str(bento.tag)) != 0:
+    if retrain_release_rollback_loop(bento_tag=bento_tag, image_ref=image_ref) != 0:
         return 1
 
     print(f"\ndemo finished in {time.monotonic() - started:.0f} s", flush=True)

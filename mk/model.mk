@@ -14,9 +14,9 @@ register: venv ## Make sure the champion model is in the local BentoML store (re
 	$(PY) -m model --data $(DATA) register
 
 .PHONY: bento
-bento: register ## Build the bento (service + champion model); tag in build/bento-tag.txt
+bento: register ## Build the bento (service + champion model) once per content; tag in build/bento-tag.txt
 	@mkdir -p build
-	$(BIN)/bentoml build -f bento/bentofile.yaml --output tag . | tail -1 | sed 's/^__tag__://' > build/bento-tag.txt
+	$(PY) -m bento.build > build/bento-tag.txt
 	@echo "bento: $$(cat build/bento-tag.txt)"
 
 PORT ?= 3000
