@@ -1,10 +1,17 @@
-"""moto_server with one emulator gap closed: the aws:SecureTransport condition of bucket policies.
+"""moto_server with two emulator gaps closed.
 
+1. The aws:SecureTransport condition of bucket policies.
 moto 5.2 evaluates bucket policies on object requests but ignores every condition except
 StringEquals, treating the others as met. A TLS-only policy (Deny s3:* when
 aws:SecureTransport is false) therefore refuses every object request, even over HTTPS. Here
 the request's scheme decides the condition, as on AWS: over HTTPS the deny does not apply,
-over plain HTTP it does. Run with the certificate from moto_tls.py:
+over plain HTTP it does.
+
+2. Emptying a bucket with suspended versioning that holds delete markers (destroy suspends
+versioning, then force_destroy empties the bucket) crashes moto 5.2 with a 500
+(FakeDeleteMarker has no dispose()), and the provider retries forever.
+
+Run with the certificate from moto_tls.py:
 
     python moto_server.py -H 127.0.0.1 -p PORT -s -c cert.pem -k key.pem
 """
@@ -15,7 +22,7 @@ from typing import Any
 
 from moto import server
 from moto.iam.access_control import IAMPolicy, PermissionResult
-from moto.s3.models import FakeBucket
+from moto.s3.models import FakeBucket, FakeDeleteMarker
 
 KEY = "aws:SecureTransport"
 _request = threading.local()
@@ -57,6 +64,9 @@ def _run_simple(host: str, port: int, app: Any, **kwargs: Any) -> None:
 
 
 FakeBucket.get_permission = get_permission  # type: ignore[method-assign]
+if not hasattr(FakeDeleteMarker, "dispose"):
+    # A delete marker holds no data: nothing to release.
+    FakeDeleteMarker.dispose = lambda self, garbage=False: None  # type: ignore[attr-defined]
 _original_run_simple = server.run_simple
 server.run_simple = _run_simple
 

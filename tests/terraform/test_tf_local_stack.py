@@ -230,3 +230,27 @@ def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def test_tf_emulator_empties_versioned_buckets_with_delete_markers(aws):
+    """What force_destroy does on the local stack's buckets (moto 5.2 needs the launcher's fix)."""
+    s3 = aws("s3")
+    s3.create_bucket(Bucket="scratch-versions")
+    s3.put_bucket_versioning(
+        Bucket="scratch-versions", VersioningConfiguration={"Status": "Enabled"}
+    )
+    s3.put_object(Bucket="scratch-versions", Key="k", Body=b"1")
+    s3.delete_object(Bucket="scratch-versions", Key="k")  # leaves a delete marker
+    # Destroy removes aws_s3_bucket_versioning (suspends it) before emptying the bucket.
+    s3.put_bucket_versioning(
+        Bucket="scratch-versions", VersioningConfiguration={"Status": "Suspended"}
+    )
+    listing = s3.list_object_versions(Bucket="scratch-versions")
+    versions = listing.get("Versions", []) + listing.get("DeleteMarkers", [])
+    assert len(versions) == 2
+    result = s3.delete_objects(
+        Bucket="scratch-versions",
+        Delete={"Objects": [{"Key": v["Key"], "VersionId": v["VersionId"]} for v in versions]},
+    )
+    assert not result.get("Errors")
+    s3.delete_bucket(Bucket="scratch-versions")
