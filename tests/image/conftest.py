@@ -102,19 +102,22 @@ def built_image(container_tools, champion_in_store, image_dirs, make_vars):
 def container(built_image):
     """The image running as the cluster runs it; yields (base URL, container name)."""
     name = f"bikeshare-test-{os.getpid()}"
-    url = image_run.start(built_image["IMAGE_NAME"], name, free_port())
-    yield url, name
-    image_run.stop(name)
+    try:
+        yield image_run.start(built_image["IMAGE_NAME"], name, free_port()), name
+    finally:
+        image_run.stop(name)
 
 
 @pytest.fixture(scope="session")
 def pushed(built_image, image_dirs, make_vars):
     """`make push` to a loopback registry of the session's own; yields the image reference."""
-    result = run("make", "push", *make_vars, timeout=900)
-    print(result.stdout)
-    yield (image_dirs["out"] / "image-ref.txt").read_text().strip()
-    run("make", "registry-stop", *make_vars, check=False)
-    shutil.rmtree(image_dirs["scratch"] / "registry", ignore_errors=True)  # ~0.3 GB per run
+    try:
+        result = run("make", "push", *make_vars, timeout=900)
+        print(result.stdout)
+        yield (image_dirs["out"] / "image-ref.txt").read_text().strip()
+    finally:
+        run("make", "registry-stop", *make_vars, check=False)
+        shutil.rmtree(image_dirs["scratch"] / "registry", ignore_errors=True)  # ~0.3 GB per run
 
 
 @pytest.fixture(scope="session")
@@ -123,7 +126,7 @@ def signed(pushed, make_vars, image_dirs):
     run("make", "sign", *make_vars)
     scratch = image_dirs["scratch"]
     yield pushed, scratch / "policy.json", scratch / "registries.d"
-    for home in scratch.glob("gnupg-*"):
+    for home in scratch.parent.glob("*/gnupg-*"):  # this key's agent and the other key's
         run(
             "gpgconf",
             "--kill",
