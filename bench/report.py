@@ -7,7 +7,8 @@ import re
 from math import nan
 from pathlib import Path
 
-README = Path(__file__).with_name("README.md")
+# The latest table lives in the top-level README, where users look first.
+README = Path(__file__).resolve().parents[1] / "README.md"
 BEGIN, END = "<!-- serving-table:begin -->", "<!-- serving-table:end -->"
 
 

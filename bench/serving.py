@@ -2,7 +2,7 @@
 
 Both serve the same champion model with the same number of workers, one after the other,
 driven over loopback by `hey`, every run bounded in count and time. Writes
-bench/results/serving.{json,md,png}, updates the table in bench/README.md and prints it.
+bench/results/serving.{json,md,png}, updates the table in the top-level README.md and prints it.
 
     python -m bench.serving [--quick]
 """
