@@ -117,13 +117,22 @@ def spark_runs(csv: Path, tag: str) -> dict[str, float]:
             rows = read_periods(spark, [str(csv)]).select(*FEATURES).repartition(2)
             return rows.mapInPandas(predict_in_worker, "rentals double").count()
 
-        out["spark_predict_in_worker_s"], _ = timed(model_in_worker)
-
         def server_per_partition() -> int:
             rows = read_periods(spark, [str(csv)]).select(*FEATURES).repartition(2)
             return rows.mapInPandas(score_over_http, "rentals double").count()
 
-        out["spark_server_per_partition_s"], _ = timed(server_per_partition)
+        # The two designs alternate, twice each, and keep their best run: on a shared machine
+        # one run of either varied by 2x.
+        designs = {
+            "spark_predict_in_worker_s": model_in_worker,
+            "spark_server_per_partition_s": server_per_partition,
+        }
+        for _ in range(2):
+            for key, design in designs.items():
+                seconds, _ = timed(design)
+                out.setdefault(key + "_runs", []).append(round(seconds, 1))
+        for key in designs:
+            out[key] = min(out[key + "_runs"])
     finally:
         spark.stop()
     return out
@@ -193,7 +202,8 @@ def table(rows: int, figures: dict) -> str:
         f"{rows:,} synthetic rows drawn from {PERIOD} (model {figures['model_version']}); "
         f"{figures['cpus']} cores shared with other work (load average "
         f"{figures['load_before']:.1f} at the start, {figures['load_after']:.1f} at the end), "
-        "so read the figures as ±30 %. One run each, `make bench-batch`.",
+        "so read the figures as ±30 %. One run each (the two predict-only Spark designs: best "
+        "of two, alternating), `make bench-batch`.",
         "",
         "| path | cores | seconds | rows/s | vs. ceiling | vs. single process |",
         "|---|---|---:|---:|---:|---:|",
@@ -208,6 +218,9 @@ def table(rows: int, figures: dict) -> str:
         "",
         f"Not in the Spark rows: session start {figures['spark_session_s']:.1f} s, first job "
         f"(Python workers start, model loads; 741 rows) {figures['spark_warmup_s']:.1f} s. "
+        "Predict-only runs (s): model in the worker "
+        f"{figures.get('spark_predict_in_worker_s_runs', '-')}, server per partition "
+        f"{figures.get('spark_server_per_partition_s_runs', '-')}. "
         f"Service peak memory {figures['service_peak_rss_mib']:.0f} MiB. Every path scores "
         "with one OpenMP thread per process (`OMP_NUM_THREADS=1`), so the ceiling on two cores "
         "is twice the one-core figure.",
