@@ -22,6 +22,14 @@ os.environ["BENTOML_DO_NOT_TRACK"] = "true"
 pytest_plugins: list[str] = ["tests.fixtures.moto", "tests.fixtures.terraform_local"]
 
 
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    """A private copy of the versioned data, free to corrupt."""
+    target = tmp_path / "data"
+    shutil.copytree(REPO / "data", target, ignore=shutil.ignore_patterns("*.md"))
+    return target
+
+
 @pytest.fixture(scope="session")
 def champion_in_store() -> str:
     """The committed champion, rebuilt from git into the session's store; returns its tag."""

@@ -9,13 +9,6 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
-def data_dir(tmp_path: Path) -> Path:
-    target = tmp_path / "data"
-    shutil.copytree(REPO / "data", target, ignore=shutil.ignore_patterns("*.md"))
-    return target
-
-
-@pytest.fixture
 def params() -> dict:
     return load_params(REPO / "model" / "params.yaml")
 
