@@ -5,150 +5,23 @@ locals {
   account_id = data.aws_caller_identity.current.account_id
   partition  = data.aws_partition.current.partition
   tags       = merge(var.tags, { Environment = var.environment })
-
-  # prevent_destroy cannot take a variable, so the bucket exists in one of two
-  # otherwise identical forms; everything below addresses whichever was created.
-  bucket_id  = one(concat(aws_s3_bucket.this[*].id, aws_s3_bucket.this_unprotected[*].id))
-  bucket_arn = one(concat(aws_s3_bucket.this[*].arn, aws_s3_bucket.this_unprotected[*].arn))
 }
 
-resource "aws_kms_key" "this" {
-  description             = "S3 bucket ${var.bucket_name}"
-  deletion_window_in_days = var.kms_deletion_window_in_days
-  enable_key_rotation     = true
-  policy = jsonencode({
-    Version = "2012-10-17"
-    Statement = [{
-      Sid       = "AccountAdministers"
-      Effect    = "Allow"
-      Principal = { AWS = "arn:${local.partition}:iam::${local.account_id}:root" }
-      Action    = "kms:*"
-      Resource  = "*"
-    }]
-  })
+# The data bucket: hardening shared with the state bucket (see ../s3-bucket).
+module "bucket" {
+  source = "../s3-bucket"
+
+  bucket_name                        = var.bucket_name
+  kms_key_description                = "S3 bucket ${var.bucket_name}"
+  kms_deletion_window_in_days        = var.kms_deletion_window_in_days
+  prevent_destroy                    = var.prevent_destroy
+  force_destroy                      = var.force_destroy
+  lifecycle_rule_id                  = "expire-noncurrent-versions"
+  noncurrent_version_expiration_days = var.noncurrent_version_expiration_days
+  # Through the policy's bucket: the log bucket must allow delivery before S3 accepts it as a target.
+  access_logging = { target_bucket = aws_s3_bucket_policy.logs.bucket }
 
   tags = local.tags
-}
-
-resource "aws_kms_alias" "this" {
-  name          = "alias/${var.bucket_name}"
-  target_key_id = aws_kms_key.this.key_id
-}
-
-resource "aws_s3_bucket" "this" {
-  count = var.prevent_destroy ? 1 : 0
-  #checkov:skip=CKV_AWS_144:Single-region project; versioning plus prevent_destroy protect the data, cross-region replication is a cost decision left to the operator.
-  #checkov:skip=CKV2_AWS_62:No consumer reacts to object events; workflows are triggered by git commits, not by bucket notifications.
-
-  bucket        = var.bucket_name
-  force_destroy = false
-
-  tags = local.tags
-
-  lifecycle {
-    prevent_destroy = true
-  }
-}
-
-resource "aws_s3_bucket" "this_unprotected" {
-  count = var.prevent_destroy ? 0 : 1
-  #checkov:skip=CKV_AWS_21:False positive (versioning): checkov's graph only follows the first operand of one(concat(...)); the same resources attach to this form (tests/terraform asserts them with boto3 on the local stack, which uses it).
-  #checkov:skip=CKV_AWS_145:False positive (SSE-KMS): checkov's graph only follows the first operand of one(concat(...)); the same resources attach to this form (tests/terraform asserts them with boto3 on the local stack, which uses it).
-  #checkov:skip=CKV2_AWS_6:False positive (public access block): checkov's graph only follows the first operand of one(concat(...)); the same resources attach to this form (tests/terraform asserts them with boto3 on the local stack, which uses it).
-  #checkov:skip=CKV2_AWS_61:False positive (lifecycle): checkov's graph only follows the first operand of one(concat(...)); the same resources attach to this form (tests/terraform asserts them with boto3 on the local stack, which uses it).
-  #checkov:skip=CKV_AWS_18:False positive (access logging): checkov's graph only follows the first operand of one(concat(...)); the same resources attach to this form (tests/terraform asserts them with boto3 on the local stack, which uses it).
-  #checkov:skip=CKV_AWS_144:Single-region project; versioning protects the data, cross-region replication is a cost decision left to the operator.
-  #checkov:skip=CKV2_AWS_62:No consumer reacts to object events; workflows are triggered by git commits, not by bucket notifications.
-
-  bucket        = var.bucket_name
-  force_destroy = var.force_destroy
-
-  tags = local.tags
-}
-
-resource "aws_s3_bucket_ownership_controls" "this" {
-  bucket = local.bucket_id
-
-  rule {
-    object_ownership = "BucketOwnerEnforced"
-  }
-}
-
-resource "aws_s3_bucket_public_access_block" "this" {
-  bucket = local.bucket_id
-
-  block_public_acls       = true
-  block_public_policy     = true
-  ignore_public_acls      = true
-  restrict_public_buckets = true
-}
-
-resource "aws_s3_bucket_versioning" "this" {
-  bucket = local.bucket_id
-
-  versioning_configuration {
-    status = "Enabled"
-  }
-}
-
-resource "aws_s3_bucket_server_side_encryption_configuration" "this" {
-  bucket = local.bucket_id
-
-  rule {
-    apply_server_side_encryption_by_default {
-      sse_algorithm     = "aws:kms"
-      kms_master_key_id = aws_kms_key.this.arn
-    }
-    bucket_key_enabled = true
-  }
-}
-
-resource "aws_s3_bucket_logging" "this" {
-  bucket = local.bucket_id
-
-  target_bucket = aws_s3_bucket.logs.id
-  target_prefix = "s3/${var.bucket_name}/"
-
-  # The log bucket must allow delivery before S3 accepts it as a target.
-  depends_on = [aws_s3_bucket_policy.logs]
-}
-
-resource "aws_s3_bucket_lifecycle_configuration" "this" {
-  bucket = local.bucket_id
-
-  rule {
-    id     = "expire-noncurrent-versions"
-    status = "Enabled"
-
-    filter {}
-
-    noncurrent_version_expiration {
-      noncurrent_days = var.noncurrent_version_expiration_days
-    }
-
-    abort_incomplete_multipart_upload {
-      days_after_initiation = 7
-    }
-  }
-
-  depends_on = [aws_s3_bucket_versioning.this]
-}
-
-resource "aws_s3_bucket_policy" "this" {
-  bucket = local.bucket_id
-  policy = jsonencode({
-    Version = "2012-10-17"
-    Statement = [{
-      Sid       = "DenyInsecureTransport"
-      Effect    = "Deny"
-      Principal = { AWS = "*" }
-      Action    = "s3:*"
-      Resource  = [local.bucket_arn, "${local.bucket_arn}/*"]
-      Condition = { Bool = { "aws:SecureTransport" = "false" } }
-    }]
-  })
-
-  depends_on = [aws_s3_bucket_public_access_block.this]
 }
 
 # Access-log target. S3 server access logging only delivers to SSE-S3 buckets.
@@ -264,19 +137,19 @@ resource "aws_iam_policy" "read_write" {
         Sid      = "ListBucket"
         Effect   = "Allow"
         Action   = ["s3:ListBucket", "s3:GetBucketLocation"]
-        Resource = local.bucket_arn
+        Resource = module.bucket.bucket_arn
       },
       {
         Sid      = "ReadWriteObjects"
         Effect   = "Allow"
         Action   = ["s3:GetObject", "s3:GetObjectVersion", "s3:PutObject"]
-        Resource = "${local.bucket_arn}/*"
+        Resource = "${module.bucket.bucket_arn}/*"
       },
       {
         Sid      = "UseBucketKey"
         Effect   = "Allow"
         Action   = ["kms:Decrypt", "kms:GenerateDataKey"]
-        Resource = aws_kms_key.this.arn
+        Resource = module.bucket.kms_key_arn
       },
     ]
   })

@@ -1,11 +1,11 @@
 output "bucket_name" {
   description = "Name of the artifacts bucket."
-  value       = local.bucket_id
+  value       = module.bucket.bucket_id
 }
 
 output "bucket_arn" {
   description = "ARN of the artifacts bucket."
-  value       = local.bucket_arn
+  value       = module.bucket.bucket_arn
 }
 
 output "access_log_bucket_name" {
@@ -15,7 +15,7 @@ output "access_log_bucket_name" {
 
 output "kms_key_arn" {
   description = "ARN of the KMS key that encrypts the artifacts."
-  value       = aws_kms_key.this.arn
+  value       = module.bucket.kms_key_arn
 }
 
 output "read_write_policy_arn" {

@@ -22,7 +22,7 @@ run "data_bucket_is_protected_by_default" {
   command = plan
 
   assert {
-    condition     = length(aws_s3_bucket.this) == 1 && length(aws_s3_bucket.this_unprotected) == 0
+    condition     = module.bucket.prevent_destroy
     error_message = "By default the artifacts bucket must be the prevent_destroy form."
   }
   assert {
@@ -40,8 +40,8 @@ run "local_bucket_is_disposable" {
   }
 
   assert {
-    condition     = length(aws_s3_bucket.this) == 0 && aws_s3_bucket.this_unprotected[0].force_destroy
-    error_message = "prevent_destroy = false must select the disposable form."
+    condition     = !module.bucket.prevent_destroy && aws_s3_bucket.logs.force_destroy
+    error_message = "prevent_destroy = false must select the disposable form; force_destroy empties the log bucket too."
   }
 }
 
@@ -53,35 +53,21 @@ run "bucket_is_encrypted_versioned_private_and_tls_only" {
     prevent_destroy = false
   }
 
+  # The data bucket's own hardening is tested in ../s3-bucket; here what artifacts adds to it.
   assert {
-    condition     = one(aws_s3_bucket_server_side_encryption_configuration.this.rule).apply_server_side_encryption_by_default[0].sse_algorithm == "aws:kms"
-    error_message = "Artifacts must be encrypted with SSE-KMS."
-  }
-  assert {
-    condition     = aws_s3_bucket_versioning.this.versioning_configuration[0].status == "Enabled"
-    error_message = "Artifacts must be versioned."
-  }
-  assert {
-    condition = alltrue([
-      aws_s3_bucket_public_access_block.this.block_public_acls, aws_s3_bucket_public_access_block.this.block_public_policy,
-      aws_s3_bucket_public_access_block.this.ignore_public_acls, aws_s3_bucket_public_access_block.this.restrict_public_buckets,
-    ])
-    error_message = "All four public access blocks must be on."
-  }
-  assert {
-    condition = jsondecode(aws_s3_bucket_policy.this.policy).Statement[0] == {
-      Sid       = "DenyInsecureTransport"
-      Effect    = "Deny"
-      Principal = { AWS = "*" }
-      Action    = "s3:*"
-      Resource  = ["arn:aws:s3:::bikeshare-test-artifacts", "arn:aws:s3:::bikeshare-test-artifacts/*"]
-      Condition = { Bool = { "aws:SecureTransport" = "false" } }
-    }
-    error_message = "The bucket policy must deny every request without TLS."
-  }
-  assert {
-    condition     = aws_s3_bucket_logging.this.target_bucket == aws_s3_bucket.logs.id && aws_s3_bucket_logging.this.bucket == aws_s3_bucket.this_unprotected[0].id
+    condition     = module.bucket.access_log_target_bucket == aws_s3_bucket.logs.id
     error_message = "Access logs must go to the log bucket."
+  }
+  assert {
+    condition     = one(aws_s3_bucket_server_side_encryption_configuration.logs.rule).apply_server_side_encryption_by_default[0].sse_algorithm == "AES256"
+    error_message = "The log bucket must use SSE-S3 (S3 cannot deliver access logs to SSE-KMS buckets)."
+  }
+  assert {
+    condition = (
+      jsondecode(aws_iam_policy.read_write.policy).Statement[0].Resource == "arn:aws:s3:::bikeshare-test-artifacts" &&
+      jsondecode(aws_iam_policy.read_write.policy).Statement[2].Resource == module.bucket.kms_key_arn
+    )
+    error_message = "The read/write policy must name the artifacts bucket and its key only."
   }
 }
 

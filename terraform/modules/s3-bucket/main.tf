@@ -1,0 +1,155 @@
+# The hardened S3 bucket that artifacts/ and state/ share: KMS key, versioning, SSE-KMS,
+# public access block, owner-enforced ownership, TLS-only policy, lifecycle, optional
+# access logging. What differs between callers is a variable; what they add stays there.
+data "aws_caller_identity" "current" {}
+data "aws_partition" "current" {}
+
+locals {
+  account_id = data.aws_caller_identity.current.account_id
+  partition  = data.aws_partition.current.partition
+
+  # prevent_destroy cannot take a variable, so the bucket exists in one of two
+  # otherwise identical forms; everything below addresses whichever was created.
+  bucket_id  = one(concat(aws_s3_bucket.this[*].id, aws_s3_bucket.this_unprotected[*].id))
+  bucket_arn = one(concat(aws_s3_bucket.this[*].arn, aws_s3_bucket.this_unprotected[*].arn))
+}
+
+resource "aws_kms_key" "this" {
+  description             = var.kms_key_description
+  deletion_window_in_days = var.kms_deletion_window_in_days
+  enable_key_rotation     = true
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Sid       = "AccountAdministers"
+      Effect    = "Allow"
+      Principal = { AWS = "arn:${local.partition}:iam::${local.account_id}:root" }
+      Action    = "kms:*"
+      Resource  = "*"
+    }]
+  })
+
+  tags = var.tags
+}
+
+resource "aws_kms_alias" "this" {
+  name          = "alias/${var.bucket_name}"
+  target_key_id = aws_kms_key.this.key_id
+}
+
+resource "aws_s3_bucket" "this" {
+  count = var.prevent_destroy ? 1 : 0
+  #checkov:skip=CKV_AWS_144:Single-region project; versioning plus prevent_destroy protect the data, cross-region replication is a cost decision left to the operator.
+  #checkov:skip=CKV2_AWS_62:No consumer reacts to object events; workflows are triggered by git commits, not by bucket notifications.
+  #checkov:skip=CKV_AWS_18:Access logging is optional here (access_logging): artifacts always turns it on; the state bucket is bootstrapped before any log bucket exists.
+
+  bucket        = var.bucket_name
+  force_destroy = false
+
+  tags = var.tags
+
+  lifecycle {
+    prevent_destroy = true
+  }
+}
+
+resource "aws_s3_bucket" "this_unprotected" {
+  count = var.prevent_destroy ? 0 : 1
+  #checkov:skip=CKV_AWS_21:False positive (versioning): checkov's graph only follows the first operand of one(concat(...)); the same resources attach to this form (tests/terraform asserts them with boto3 on the local stack, which uses it).
+  #checkov:skip=CKV_AWS_145:False positive (SSE-KMS): checkov's graph only follows the first operand of one(concat(...)); the same resources attach to this form (tests/terraform asserts them with boto3 on the local stack, which uses it).
+  #checkov:skip=CKV2_AWS_6:False positive (public access block): checkov's graph only follows the first operand of one(concat(...)); the same resources attach to this form (tests/terraform asserts them with boto3 on the local stack, which uses it).
+  #checkov:skip=CKV2_AWS_61:False positive (lifecycle): checkov's graph only follows the first operand of one(concat(...)); the same resources attach to this form (tests/terraform asserts them with boto3 on the local stack, which uses it).
+  #checkov:skip=CKV_AWS_18:Access logging is optional here (access_logging): artifacts always turns it on (tests/terraform asserts it with boto3 on the local stack); the state bucket is bootstrapped before any log bucket exists.
+  #checkov:skip=CKV_AWS_144:Single-region project; versioning protects the data, cross-region replication is a cost decision left to the operator.
+  #checkov:skip=CKV2_AWS_62:No consumer reacts to object events; workflows are triggered by git commits, not by bucket notifications.
+
+  bucket        = var.bucket_name
+  force_destroy = var.force_destroy
+
+  tags = var.tags
+}
+
+resource "aws_s3_bucket_ownership_controls" "this" {
+  bucket = local.bucket_id
+
+  rule {
+    object_ownership = "BucketOwnerEnforced"
+  }
+}
+
+resource "aws_s3_bucket_public_access_block" "this" {
+  bucket = local.bucket_id
+
+  block_public_acls       = true
+  block_public_policy     = true
+  ignore_public_acls      = true
+  restrict_public_buckets = true
+}
+
+# Versioning is what makes an overwrite (or a bad apply, for state) recoverable.
+resource "aws_s3_bucket_versioning" "this" {
+  bucket = local.bucket_id
+
+  versioning_configuration {
+    status = "Enabled"
+  }
+}
+
+resource "aws_s3_bucket_server_side_encryption_configuration" "this" {
+  bucket = local.bucket_id
+
+  rule {
+    apply_server_side_encryption_by_default {
+      sse_algorithm     = "aws:kms"
+      kms_master_key_id = aws_kms_key.this.arn
+    }
+    bucket_key_enabled = true
+  }
+}
+
+# The prefix is fixed: the log bucket's delivery policy must name it exactly.
+resource "aws_s3_bucket_logging" "this" {
+  count = var.access_logging == null ? 0 : 1
+
+  bucket        = local.bucket_id
+  target_bucket = var.access_logging.target_bucket
+  target_prefix = "s3/${var.bucket_name}/"
+}
+
+resource "aws_s3_bucket_lifecycle_configuration" "this" {
+  bucket = local.bucket_id
+
+  rule {
+    id     = var.lifecycle_rule_id
+    status = "Enabled"
+
+    filter {}
+
+    noncurrent_version_expiration {
+      noncurrent_days = var.noncurrent_version_expiration_days
+    }
+
+    abort_incomplete_multipart_upload {
+      days_after_initiation = var.abort_incomplete_multipart_upload_days
+    }
+  }
+
+  depends_on = [aws_s3_bucket_versioning.this]
+}
+
+resource "aws_s3_bucket_policy" "this" {
+  bucket = local.bucket_id
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Sid       = "DenyInsecureTransport"
+      Effect    = "Deny"
+      Principal = { AWS = "*" }
+      Action    = "s3:*"
+      Resource  = [local.bucket_arn, "${local.bucket_arn}/*"]
+      Condition = { Bool = { "aws:SecureTransport" = "false" } }
+    }]
+  })
+
+  depends_on = [aws_s3_bucket_public_access_block.this]
+}
