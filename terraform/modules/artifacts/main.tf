@@ -151,6 +151,14 @@ resource "aws_iam_policy" "read_write" {
         Action   = ["kms:Decrypt", "kms:GenerateDataKey"]
         Resource = module.bucket.kms_key_arn
       },
+      {
+        # Batch scoring publishes atomically: it stages under _tmp/ and replaces a period's
+        # outputs under scores/. On a versioned bucket a delete only adds a delete marker.
+        Sid      = "ReplaceBatchOutputs"
+        Effect   = "Allow"
+        Action   = ["s3:DeleteObject"]
+        Resource = ["${module.bucket.bucket_arn}/scores/*", "${module.bucket.bucket_arn}/_tmp/*"]
+      },
     ]
   })
 

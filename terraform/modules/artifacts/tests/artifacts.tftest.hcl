@@ -65,7 +65,12 @@ run "bucket_is_encrypted_versioned_private_and_tls_only" {
   assert {
     condition = (
       jsondecode(aws_iam_policy.read_write.policy).Statement[0].Resource == "arn:aws:s3:::bikeshare-test-artifacts" &&
-      jsondecode(aws_iam_policy.read_write.policy).Statement[2].Resource == module.bucket.kms_key_arn
+      jsondecode(aws_iam_policy.read_write.policy).Statement[2].Resource == module.bucket.kms_key_arn &&
+      jsondecode(aws_iam_policy.read_write.policy).Statement[3].Action == ["s3:DeleteObject"] &&
+      jsondecode(aws_iam_policy.read_write.policy).Statement[3].Resource == [
+        "arn:aws:s3:::bikeshare-test-artifacts/scores/*",
+        "arn:aws:s3:::bikeshare-test-artifacts/_tmp/*",
+      ]
     )
     error_message = "The read/write policy must name the artifacts bucket and its key only."
   }
