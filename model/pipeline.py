@@ -99,22 +99,38 @@ def ensure_registered(champion: dict, data_dir: Path) -> Pipeline:
     return model
 
 
-def run(data_dir: Path, params: dict, champion_path: Path, out_dir: Path) -> Outcome:
+def gate_candidate(
+    data_dir: Path, params: dict, champion: dict | None
+) -> tuple[Outcome, Pipeline, pd.DataFrame]:
+    """Train a candidate and judge it against the champion; nothing is saved here.
+    Returns the outcome, the candidate model and its holdout rows."""
     model, candidate, holdout = train_candidate(data_dir, params)
-    champion = records.load(champion_path)
     if champion is not None and champion["version"] == candidate["version"]:
         verdict = Verdict(True, ["the candidate is the champion (same data, params and code)"])
         ensure_registered(champion, data_dir)
-        outcome = Outcome(candidate, champion["metrics"], champion["version"], verdict, False)
-    else:
-        champion_metrics = champion_on(holdout, champion, data_dir, params) if champion else None
-        verdict = judge(candidate["metrics"], champion_metrics, params["gate"])
-        if verdict.passed:
-            registry.save(model, candidate)
-            records.save(candidate, champion_path)
-        outcome = Outcome(
-            candidate, champion_metrics, champion and champion["version"], verdict, verdict.passed
+        return (
+            Outcome(candidate, champion["metrics"], champion["version"], verdict, False),
+            model,
+            holdout,
         )
+    champion_metrics = champion_on(holdout, champion, data_dir, params) if champion else None
+    verdict = judge(candidate["metrics"], champion_metrics, params["gate"])
+    outcome = Outcome(
+        candidate, champion_metrics, champion and champion["version"], verdict, verdict.passed
+    )
+    return outcome, model, holdout
+
+
+def promote(model: Pipeline, candidate: dict, champion_path: Path) -> None:
+    """Register the candidate and make its record the champion's."""
+    registry.save(model, candidate)
+    records.save(candidate, champion_path)
+
+
+def run(data_dir: Path, params: dict, champion_path: Path, out_dir: Path) -> Outcome:
+    outcome, model, _ = gate_candidate(data_dir, params, records.load(champion_path))
+    if outcome.promoted:
+        promote(model, outcome.candidate, champion_path)
     write_report(outcome, out_dir)
     return outcome
 

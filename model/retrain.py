@@ -12,10 +12,9 @@ from sklearn.inspection import permutation_importance
 from threadpoolctl import threadpool_limits
 
 from model import record as records
-from model import registry, report
+from model import report
 from model.drift import FeatureDrift, compare, flagged
-from model.gate import Verdict, judge
-from model.pipeline import Outcome, champion_on, train_candidate, write_report
+from model.pipeline import Outcome, gate_candidate, promote, write_report
 from model.schema import FEATURES, TARGET
 from model.train import source_sha256, version_of
 from model.validate import data_files, load_valid
@@ -118,10 +117,12 @@ def retrain(
         new_rows = table[table["period"].isin([Path(n).stem for n in changes.touched])]
         drift = compare(window, new_rows, drift_settings)
 
-    model, candidate, holdout = train_candidate(data_dir, params)
-    champion_metrics = champion_on(holdout, champion, data_dir, params)
-    verdict: Verdict = judge(candidate["metrics"], champion_metrics, params["gate"])
-    outcome = Outcome(candidate, champion_metrics, champion["version"], verdict, verdict.passed)
+    outcome, model, holdout = gate_candidate(data_dir, params, champion)
+    candidate, champion_metrics, verdict = (
+        outcome.candidate,
+        outcome.champion_metrics,
+        outcome.verdict,
+    )
 
     report_dir = reports_dir / candidate["version"]
     report.write(
@@ -139,11 +140,8 @@ def retrain(
         ),
     )
     write_report(outcome, out_dir)
-    if verdict.passed:
-        # The same version is the same data, params and code, so a stored one is this model
-        # (e.g. a champion that was reverted in git and is now trained again).
-        registry.save(model, candidate)
-        records.save(candidate, champion_path)
+    if outcome.promoted:
+        promote(model, candidate, champion_path)
     return Result(changes, verdict.summary, outcome, drift, report_dir)
 
 
