@@ -53,7 +53,8 @@ if [ -n "$ca" ] && [ -f "$ca" ]; then
   cp "$ca" "$tools/ca-certificates.crt"
   cert="SSL_CERT_FILE=/usr/local/bin/ca-certificates.crt "
 fi
-# The cache stays outside the image (uv's default, /root/.cache, would add ~500 MB).
+# The cache stays outside the image (uv's default, under the build user's home, would add
+# ~500 MB).
 printf '#!/bin/sh\n%sUV_CACHE_DIR=/usr/local/bin/uv-cache UV_LINK_MODE=copy exec /usr/local/bin/uv.bin "$@"\n' "${cert:-}" >"$tools/uv"
 chmod 755 "$tools/uv"
 mounts=(--opt "volume=$(cd "$tools" && pwd):/usr/local/bin")
