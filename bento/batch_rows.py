@@ -25,14 +25,13 @@ import pandas as pd
 
 from model.schema import BY_NAME, FEATURES, KEY, MONTHS
 from model.train import predict
+from model.validate import INTEGER, MISSING_VALUES
 
 LINE = "line"  # the row's line in its file (header = line 1), the one stable row identifier
 PERIOD = "period"
 PREDICTION = "predicted_bikers"
 REASON = "reason"
 REQUIRED = tuple(dict.fromkeys((*KEY, *FEATURES)))  # day, hr, then the other features
-MISSING = {"", "na", "nan", "null", "none"}
-INTEGER = r"-?\d+"
 
 
 class BatchError(ValueError):
@@ -87,7 +86,7 @@ def _value_reasons(name: str, text: pd.Series) -> pd.Series:
     """The reason for each value of one column ('' when valid); `text` is stripped."""
     spec = BY_NAME[name]
     reasons = pd.Series("", index=text.index, dtype=object)
-    missing = text.str.lower().isin(MISSING)
+    missing = text.str.lower().isin(MISSING_VALUES)
     reasons = _add(reasons, missing, f"{name}: value is missing")
     present = ~missing
     if spec.kind == "category":

@@ -11,7 +11,11 @@ import pandas as pd
 from model.schema import BY_NAME, COLUMNS, KEY, MONTHS
 
 PERIOD_FILE = re.compile(r"^(\d{4})-(\d{2})\.csv$")
-INT_PATTERN = re.compile(r"^-?\d+$")
+# How data files spell "no value" and an integer; batch scoring (bento/batch_rows.py) reads
+# these too, so training data and scored data are held to the same words.
+MISSING_VALUES = frozenset({"", "na", "nan", "null", "none"})
+INTEGER = r"-?\d+"
+INT_PATTERN = re.compile(INTEGER)
 
 
 class DataError(ValueError):
@@ -36,7 +40,7 @@ def _check_column(path: Path, raw: pd.Series, column: str) -> list[str]:
     problems = []
     for row, text in raw.items():
         value = text.strip()
-        if value == "" or value.lower() in {"na", "nan", "null", "none"}:
+        if value.lower() in MISSING_VALUES:
             problems.append(_problem(path, row, column, "value is missing"))
             continue
         if spec.kind == "category":
@@ -47,7 +51,7 @@ def _check_column(path: Path, raw: pd.Series, column: str) -> list[str]:
                     )
                 )
             continue
-        if spec.kind == "int" and not INT_PATTERN.match(value):
+        if spec.kind == "int" and not INT_PATTERN.fullmatch(value):
             problems.append(_problem(path, row, column, f"'{value}' is not an integer"))
             continue
         try:
