@@ -3,12 +3,12 @@
 import atexit
 import os
 import shutil
-import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
 import pytest
+
+from tests.model_cli import model_cli
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -33,12 +33,6 @@ def data_dir(tmp_path: Path) -> Path:
 @pytest.fixture(scope="session")
 def champion_in_store() -> str:
     """The committed champion, rebuilt from git into the session's store; returns its tag."""
-    result = subprocess.run(
-        [sys.executable, "-m", "model", "register"],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    result = model_cli("register")
     assert result.returncode == 0, result.stderr
     return result.stdout.strip().splitlines()[-1]

@@ -1,13 +1,12 @@
 """Bad data is rejected with one sentence naming file, line and column, and changes nothing."""
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from model.validate import DataError, data_files, load_valid, problems_in
+from tests.model_cli import model_cli
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -84,23 +83,9 @@ def test_cli_rejects_bad_data_in_one_sentence_and_changes_nothing(data_dir, tmp_
     champion = REPO / "model" / "champion.json"
     before = {p.name: p.read_bytes() for p in data_dir.iterdir()}
     champion_before = champion.read_bytes()
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "model",
-            "--data",
-            str(data_dir),
-            "--champion",
-            str(champion),
-            "train",
-            "--out",
-            str(tmp_path / "out"),
-        ],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-    )
+    result = model_cli(
+        "--data", data_dir, "--champion", champion, "train", "--out", tmp_path / "out"
+    )  # fmt: skip
     assert result.returncode == 2
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1

@@ -1,8 +1,6 @@
 """The gate refuses a worse model and leaves the champion record byte-for-byte unchanged."""
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -11,6 +9,7 @@ import yaml
 
 from model.gate import judge
 from model.pipeline import run
+from tests.model_cli import model_cli
 
 REPO = Path(__file__).resolve().parents[2]
 RULES = yaml.safe_load((REPO / "model" / "params.yaml").read_text())["gate"]
@@ -80,25 +79,10 @@ def test_cli_rejects_worse_params_with_reasons(data_dir, params, champion_copy, 
     worse = tmp_path / "worse.yaml"
     worse.write_text(yaml.safe_dump(params))
     before = champion_copy.read_bytes()
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "model",
-            "--data",
-            str(data_dir),
-            "--champion",
-            str(champion_copy),
-            "train",
-            "--params",
-            str(worse),
-            "--out",
-            str(tmp_path / "out"),
-        ],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-    )
+    result = model_cli(
+        "--data", data_dir, "--champion", champion_copy,
+        "train", "--params", worse, "--out", tmp_path / "out",
+    )  # fmt: skip
     assert result.returncode == 1, result.stdout + result.stderr
     assert "gate: REJECT: " in result.stdout
     assert champion_copy.read_bytes() == before
