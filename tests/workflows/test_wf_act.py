@@ -1,5 +1,9 @@
 """Run-only jobs executed for real with act on this host (no container, no network):
-wiring errors such as a missing make target fail here, before GitHub."""
+wiring errors such as a missing make target fail here, before GitHub.
+
+Assertions read act's own step lines ("Success - Main make ...", "Failure - ...") and exit
+status, never the step's output: act's host executor can drop the last lines a short step
+writes (seen about once in 40 runs on a loaded machine)."""
 
 from __future__ import annotations
 
@@ -24,7 +28,6 @@ def test_ci_wiring_job_runs_and_every_called_target_exists():
     assert result.returncode == 0, out
     assert "Success - Main make help" in out
     assert "Success - Main make wf-targets" in out
-    assert "make targets called by the workflows exist" in out
     assert "Job succeeded" in out
 
 
@@ -33,5 +36,6 @@ def test_act_fails_a_job_that_calls_a_missing_target():
     out = result.stdout + result.stderr
     assert result.returncode != 0
     assert "Success - Main make help" in out  # the job really ran up to the broken step
-    assert "No rule to make target 'wf-no-such-target'" in out
+    assert "Failure - Main make wf-no-such-target" in out
+    assert "exit status 2" in out  # make's own code for "no rule to make target"
     assert "Job failed" in out
