@@ -65,17 +65,33 @@ class RequestGuard:
                 return
             chunks.append(chunk)
             more = message.get("more_body", False)
-        body = b"".join(chunks)
-        replayed = False
+        body: bytes | None = b"".join(chunks)
 
         async def replay() -> dict:
-            nonlocal replayed
-            if replayed:
+            nonlocal body
+            if body is None:
                 return await receive()
-            replayed = True
-            return {"type": "http.request", "body": body, "more_body": False}
+            message = {"type": "http.request", "body": body, "more_body": False}
+            body = None
+            return message
 
-        await self.app(scope, replay, send)
+        # The last body message is sent once the app has returned, outside BentoML's request
+        # context. Sent inside it, uvicorn's keep-alive timer (created while sending) captures
+        # that context, and with it the request and its body, for the timer's lifetime: with
+        # 10k-row batches each worker held ~100 bodies, +110 MiB RSS, freed only seconds later.
+        last: list[dict] = []
+
+        async def send_last_after_app(message: dict) -> None:
+            if message["type"] == "http.response.body" and not message.get("more_body", False):
+                last.append(message)
+            else:
+                await send(message)
+
+        try:
+            await self.app(scope, replay, send_last_after_app)
+        finally:
+            for message in last:
+                await send(message)
 
     async def _reject_size(self, send: Any) -> None:
         await self._reject(
