@@ -19,6 +19,7 @@ from pydantic import Field
 from bento.guards import RequestGuard, hide_request_data_in_logs
 from bento.image import IMAGE
 from bento.schemas import MAX_BODY_BYTES, MAX_RECORDS, Columns, Prediction, Record
+from bento.traffic_timeout import use_in_bentoml as cancel_timeout_timers
 from bento.version_route import VersionRoute
 from model.schema import FEATURES
 
@@ -37,6 +38,7 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 CHAMPION = json.loads((Path(__file__).resolve().parents[1] / "model" / "champion.json").read_text())
 
 hide_request_data_in_logs()
+cancel_timeout_timers()
 logger = logging.getLogger("bentoml.service.bikeshare")
 
 MODEL_INFO = bentoml.metrics.Gauge(
