@@ -69,6 +69,30 @@ def images(node) -> list[str]:
     return found + [image for value in node.values() for image in images(value)]
 
 
+def pod_labels(doc: dict) -> dict | None:
+    """The labels of the pods a workload makes (Deployment, CronJob), else None."""
+    spec = doc.get("spec", {})
+    template = spec.get("jobTemplate", {}).get("spec", spec).get("template")
+    return template["metadata"]["labels"] if template else None
+
+
+def selects(policy: dict, labels: dict) -> bool:
+    wanted = policy["spec"]["podSelector"].get("matchLabels", {})
+    return all(labels.get(key) == value for key, value in wanted.items())
+
+
+@pytest.mark.parametrize("env", ENVIRONMENTS)
+def test_every_pod_is_under_a_default_deny_network_policy(env, rendered_docs):
+    docs = rendered_docs[env]
+    policies = [d for d in docs if d["kind"] == "NetworkPolicy"]
+    workloads = [(d["metadata"]["name"], pod_labels(d)) for d in docs if pod_labels(d)]
+    assert {name for name, _ in workloads} >= {"bikeshare", "bikeshare-score"}
+    for name, labels in workloads:
+        covering = [p for p in policies if selects(p, labels)]
+        assert covering, f"no NetworkPolicy selects the pods of {name}"
+        assert all(set(p["spec"]["policyTypes"]) == {"Ingress", "Egress"} for p in covering)
+
+
 @pytest.mark.parametrize("env", ENVIRONMENTS)
 def test_images_are_pinned_by_digest_with_a_model_version(env, rendered_docs):
     found = images(rendered_docs[env])
