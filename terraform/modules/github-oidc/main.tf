@@ -14,6 +14,26 @@ locals {
   release_subject = "repo:${var.repository}:ref:refs/heads/${var.release_branch}"
   deploy_subjects = { for e in var.deploy_environments : e => "repo:${var.repository}:environment:${e}" }
 
+  plan_data_denials = [
+    merge(
+      { Sid = "NoObjectContents", Effect = "Deny", Action = ["s3:GetObject", "s3:GetObjectVersion"] },
+      var.state_bucket_arn == null ? { Resource = "*" } : { NotResource = "${var.state_bucket_arn}/*" },
+    ),
+    {
+      Sid    = "NoOtherData"
+      Effect = "Deny"
+      Action = [
+        "secretsmanager:GetSecretValue",
+        "ssm:GetParameter", "ssm:GetParameters", "ssm:GetParametersByPath", "ssm:GetParameterHistory",
+        "logs:GetLogEvents", "logs:FilterLogEvents", "logs:StartQuery", "logs:GetQueryResults",
+        "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer",
+        "dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query", "dynamodb:Scan",
+        "sqs:ReceiveMessage", "kinesis:GetRecords", "athena:GetQueryResults",
+      ]
+      Resource = "*"
+    },
+  ]
+
   state_statements = var.state_bucket_arn == null ? [] : [
     {
       Sid      = "ListState"
@@ -61,6 +81,15 @@ resource "aws_iam_role" "plan" {
 resource "aws_iam_role_policy_attachment" "plan_read_only" {
   role       = aws_iam_role.plan.name
   policy_arn = "arn:${local.partition}:iam::aws:policy/ReadOnlyAccess"
+}
+
+# ReadOnlyAccess also reads data: object contents, secrets, parameters, log events, image
+# layers, table items, messages. A plan reads configuration, not data, and runs code from
+# pull requests: deny the data, except the state objects the plan must read.
+resource "aws_iam_role_policy" "plan_no_data" {
+  name   = "deny-reading-data"
+  role   = aws_iam_role.plan.id
+  policy = jsonencode({ Version = "2012-10-17", Statement = local.plan_data_denials })
 }
 
 resource "aws_iam_role_policy" "plan_state" {

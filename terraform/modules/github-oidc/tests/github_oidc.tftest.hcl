@@ -91,3 +91,21 @@ run "rejects_repository_without_owner_and_release_role_without_registry" {
 
   expect_failures = [var.repository, var.ecr_repository_arn]
 }
+
+run "the_plan_role_reads_configuration_not_data" {
+  command = plan
+
+  variables {
+    state_bucket_arn = "arn:aws:s3:::bikeshare-tfstate"
+  }
+
+  assert {
+    condition     = jsondecode(aws_iam_role_policy.plan_no_data.policy).Statement[0].NotResource == "arn:aws:s3:::bikeshare-tfstate/*"
+    error_message = "The plan role must be denied object contents everywhere but the state bucket."
+  }
+  assert {
+    condition = alltrue([for action in ["secretsmanager:GetSecretValue", "ssm:GetParameter", "ecr:BatchGetImage", "logs:GetLogEvents"] :
+    contains(jsondecode(aws_iam_role_policy.plan_no_data.policy).Statement[1].Action, action)])
+    error_message = "The plan role must be denied secrets, parameters, image layers and log events."
+  }
+}
