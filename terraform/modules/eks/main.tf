@@ -19,46 +19,21 @@ locals {
 }
 
 # One key for envelope encryption of Kubernetes secrets and for the control-plane logs.
-resource "aws_kms_key" "this" {
-  description             = "${var.name} EKS secrets and control-plane logs"
-  deletion_window_in_days = var.kms_deletion_window_in_days
-  enable_key_rotation     = true
-  policy = jsonencode({
-    Version = "2012-10-17"
-    Statement = [
-      {
-        Sid       = "AccountAdministers"
-        Effect    = "Allow"
-        Principal = { AWS = "arn:${local.partition}:iam::${local.account_id}:root" }
-        Action    = "kms:*"
-        Resource  = "*"
-      },
-      {
-        Sid       = "CloudWatchLogsEncrypts"
-        Effect    = "Allow"
-        Principal = { Service = "logs.${local.region}.amazonaws.com" }
-        Action    = ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"]
-        Resource  = "*"
-        Condition = {
-          ArnLike = { "kms:EncryptionContext:aws:logs:arn" = "arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:${local.log_group_name}" }
-        }
-      },
-    ]
-  })
+module "kms_key" {
+  source = "../kms-key"
 
-  tags = local.tags
-}
-
-resource "aws_kms_alias" "this" {
-  name          = "alias/${var.name}-eks"
-  target_key_id = aws_kms_key.this.key_id
+  description                = "${var.name} EKS secrets and control-plane logs"
+  alias_name                 = "${var.name}-eks"
+  deletion_window_in_days    = var.kms_deletion_window_in_days
+  cloudwatch_logs_group_arns = ["arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:${local.log_group_name}"]
+  tags                       = local.tags
 }
 
 # Created before the cluster so that EKS writes into a group with our retention and key.
 resource "aws_cloudwatch_log_group" "this" {
   name              = local.log_group_name
   retention_in_days = var.log_retention_days
-  kms_key_id        = aws_kms_key.this.arn
+  kms_key_id        = module.kms_key.key_arn
 
   tags = local.tags
 }
@@ -99,7 +74,7 @@ resource "aws_eks_cluster" "this" {
   encryption_config {
     resources = ["secrets"]
     provider {
-      key_arn = aws_kms_key.this.arn
+      key_arn = module.kms_key.key_arn
     }
   }
 

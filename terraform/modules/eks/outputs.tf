@@ -25,7 +25,7 @@ output "cluster_version" {
 
 output "kms_key_arn" {
   description = "ARN of the KMS key that encrypts Kubernetes secrets and control-plane logs."
-  value       = aws_kms_key.this.arn
+  value       = module.kms_key.key_arn
 }
 
 output "oidc_issuer_url" {

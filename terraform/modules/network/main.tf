@@ -14,6 +14,8 @@ locals {
 
   cluster_tag = var.cluster_name == null ? {} : { "kubernetes.io/cluster/${var.cluster_name}" = "shared" }
   tags        = merge(var.tags, { Environment = var.environment })
+
+  flow_log_group_name = "/aws/vpc/${var.name}/flow-logs"
 }
 
 resource "aws_vpc" "this" {
@@ -127,40 +129,19 @@ resource "aws_route_table_association" "private" {
 }
 
 # Flow logs: every accepted and rejected connection, to an encrypted log group.
-resource "aws_kms_key" "flow_logs" {
-  description             = "${var.name} VPC flow logs"
-  deletion_window_in_days = var.kms_deletion_window_in_days
-  enable_key_rotation     = true
-  policy = jsonencode({
-    Version = "2012-10-17"
-    Statement = [
-      {
-        Sid       = "AccountAdministers"
-        Effect    = "Allow"
-        Principal = { AWS = "arn:${local.partition}:iam::${local.account_id}:root" }
-        Action    = "kms:*"
-        Resource  = "*"
-      },
-      {
-        Sid       = "CloudWatchLogsEncrypts"
-        Effect    = "Allow"
-        Principal = { Service = "logs.${local.region}.amazonaws.com" }
-        Action    = ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"]
-        Resource  = "*"
-        Condition = {
-          ArnLike = { "kms:EncryptionContext:aws:logs:arn" = "arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:/aws/vpc/${var.name}/flow-logs" }
-        }
-      },
-    ]
-  })
+module "flow_logs_key" {
+  source = "../kms-key"
 
-  tags = local.tags
+  description                = "${var.name} VPC flow logs"
+  deletion_window_in_days    = var.kms_deletion_window_in_days
+  cloudwatch_logs_group_arns = ["arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:${local.flow_log_group_name}"]
+  tags                       = local.tags
 }
 
 resource "aws_cloudwatch_log_group" "flow_logs" {
-  name              = "/aws/vpc/${var.name}/flow-logs"
+  name              = local.flow_log_group_name
   retention_in_days = var.flow_log_retention_days
-  kms_key_id        = aws_kms_key.flow_logs.arn
+  kms_key_id        = module.flow_logs_key.key_arn
 
   tags = local.tags
 }

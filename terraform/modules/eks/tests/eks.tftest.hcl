@@ -55,8 +55,24 @@ run "cluster_is_private_encrypted_and_logged" {
     error_message = "All five control-plane log types must be enabled by default."
   }
   assert {
-    condition     = aws_kms_key.this.enable_key_rotation
-    error_message = "The cluster KMS key must rotate."
+    condition = jsondecode(module.kms_key.key_policy).Statement[1].Condition.ArnLike == {
+      "kms:EncryptionContext:aws:logs:arn" = ["arn:aws:logs:us-east-1:123456789012:log-group:/aws/eks/bikeshare-test/cluster"]
+    }
+    error_message = "The cluster key must let CloudWatch Logs encrypt the control-plane log group, and only that group."
+  }
+}
+
+# The key ARN is known only after apply (mocked): checked in an apply run.
+run "secrets_and_logs_use_the_cluster_key" {
+  command = apply
+
+  assert {
+    condition     = aws_cloudwatch_log_group.this.kms_key_id == module.kms_key.key_arn && aws_eks_cluster.this.encryption_config[0].provider[0].key_arn == module.kms_key.key_arn
+    error_message = "Secrets and control-plane logs must be encrypted with the cluster key."
+  }
+  assert {
+    condition     = output.kms_key_arn == "arn:aws:kms:us-east-1:123456789012:key/00000000-0000-0000-0000-000000000000"
+    error_message = "Output kms_key_arn must stay the cluster key's ARN."
   }
 }
 

@@ -39,6 +39,12 @@ run "subnets_span_two_azs_with_nat_per_az" {
     condition     = aws_flow_log.this.traffic_type == "ALL" && aws_cloudwatch_log_group.flow_logs.retention_in_days == 365
     error_message = "Flow logs must capture all traffic and keep it a year."
   }
+  assert {
+    condition = jsondecode(module.flow_logs_key.key_policy).Statement[1].Condition.ArnLike == {
+      "kms:EncryptionContext:aws:logs:arn" = ["arn:aws:logs:us-east-1:123456789012:log-group:/aws/vpc/bikeshare-test/flow-logs"]
+    }
+    error_message = "The flow-log key must let CloudWatch Logs encrypt the flow-log group, and only that group."
+  }
 }
 
 run "single_nat_gateway_serves_all_private_subnets" {
