@@ -1,26 +1,15 @@
-data "aws_caller_identity" "current" {}
 data "aws_partition" "current" {}
 
 locals {
   tags = merge(var.tags, { Environment = var.environment })
 }
 
-resource "aws_kms_key" "this" {
+module "kms_key" {
+  source = "../kms-key"
+
   description             = "ECR repository ${var.name}"
   deletion_window_in_days = var.kms_deletion_window_in_days
-  enable_key_rotation     = true
-  policy = jsonencode({
-    Version = "2012-10-17"
-    Statement = [{
-      Sid       = "AccountAdministers"
-      Effect    = "Allow"
-      Principal = { AWS = "arn:${data.aws_partition.current.partition}:iam::${data.aws_caller_identity.current.account_id}:root" }
-      Action    = "kms:*"
-      Resource  = "*"
-    }]
-  })
-
-  tags = local.tags
+  tags                    = local.tags
 }
 
 # Immutable tags: a tag names one digest forever; promotion moves digests, never tags.
@@ -35,7 +24,7 @@ resource "aws_ecr_repository" "this" {
 
   encryption_configuration {
     encryption_type = "KMS"
-    kms_key         = aws_kms_key.this.arn
+    kms_key         = module.kms_key.key_arn
   }
 
   tags = local.tags

@@ -20,5 +20,5 @@ output "registry_id" {
 
 output "kms_key_arn" {
   description = "ARN of the KMS key that encrypts the images."
-  value       = aws_kms_key.this.arn
+  value       = module.kms_key.key_arn
 }

@@ -1,40 +1,20 @@
 # The hardened S3 bucket that artifacts/ and state/ share: KMS key, versioning, SSE-KMS,
 # public access block, owner-enforced ownership, TLS-only policy, lifecycle, optional
 # access logging. What differs between callers is a variable; what they add stays there.
-data "aws_caller_identity" "current" {}
-data "aws_partition" "current" {}
-
 locals {
-  account_id = data.aws_caller_identity.current.account_id
-  partition  = data.aws_partition.current.partition
-
   # prevent_destroy cannot take a variable, so the bucket exists in one of two
   # otherwise identical forms; everything below addresses whichever was created.
   bucket_id  = one(concat(aws_s3_bucket.this[*].id, aws_s3_bucket.this_unprotected[*].id))
   bucket_arn = one(concat(aws_s3_bucket.this[*].arn, aws_s3_bucket.this_unprotected[*].arn))
 }
 
-resource "aws_kms_key" "this" {
+module "kms_key" {
+  source = "../kms-key"
+
   description             = var.kms_key_description
+  alias_name              = var.bucket_name
   deletion_window_in_days = var.kms_deletion_window_in_days
-  enable_key_rotation     = true
-  policy = jsonencode({
-    Version = "2012-10-17"
-    Statement = [{
-      Sid       = "AccountAdministers"
-      Effect    = "Allow"
-      Principal = { AWS = "arn:${local.partition}:iam::${local.account_id}:root" }
-      Action    = "kms:*"
-      Resource  = "*"
-    }]
-  })
-
-  tags = var.tags
-}
-
-resource "aws_kms_alias" "this" {
-  name          = "alias/${var.bucket_name}"
-  target_key_id = aws_kms_key.this.key_id
+  tags                    = var.tags
 }
 
 resource "aws_s3_bucket" "this" {
@@ -101,7 +81,7 @@ resource "aws_s3_bucket_server_side_encryption_configuration" "this" {
   rule {
     apply_server_side_encryption_by_default {
       sse_algorithm     = "aws:kms"
-      kms_master_key_id = aws_kms_key.this.arn
+      kms_master_key_id = module.kms_key.key_arn
     }
     bucket_key_enabled = true
   }

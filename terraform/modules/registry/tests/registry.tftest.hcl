@@ -31,6 +31,10 @@ run "repository_is_immutable_scanned_and_kms_encrypted" {
     error_message = "Images must be encrypted with KMS."
   }
   assert {
+    condition     = length(jsondecode(module.kms_key.key_policy).Statement) == 1 && module.kms_key.alias_name == null
+    error_message = "The registry key has only the account-root statement and no alias (as before modules/kms-key)."
+  }
+  assert {
     condition     = length(jsondecode(aws_ecr_lifecycle_policy.this.policy).rules) == 2
     error_message = "The lifecycle policy must expire untagged images and cap tagged ones."
   }

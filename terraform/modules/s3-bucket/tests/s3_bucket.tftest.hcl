@@ -62,6 +62,10 @@ run "bucket_is_encrypted_versioned_private_and_tls_only" {
     error_message = "The bucket must be encrypted with SSE-KMS."
   }
   assert {
+    condition     = one(aws_s3_bucket_server_side_encryption_configuration.this.rule).apply_server_side_encryption_by_default[0].kms_master_key_id == output.kms_key_arn && module.kms_key.alias_name == "alias/bikeshare-test-bucket"
+    error_message = "The bucket must be encrypted with its own key, aliased alias/<bucket_name>."
+  }
+  assert {
     condition     = aws_s3_bucket_versioning.this.versioning_configuration[0].status == "Enabled"
     error_message = "The bucket must be versioned."
   }
