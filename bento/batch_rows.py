@@ -6,7 +6,8 @@ rejected with a reason naming the column and the value; the rest are scored with
 Every check looks at one row only, so any split of the rows (Spark partitions) gives the same
 result. Duplicate hours are left to the training validator (model/validate.py): a repeated
 hour gets the same prediction twice, which harms nobody downstream of scoring.
-Checks are vectorised: per-row Python loops would dominate the cost of scoring 1M rows.
+Value checks are model/checks.py's, the same as training data gets; they run once per distinct
+value of a column: per-row Python loops would dominate the cost of scoring 1M rows.
 """
 
 from __future__ import annotations
@@ -23,9 +24,9 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 import numpy as np
 import pandas as pd
 
+from model.checks import SCORING, value_reasons
 from model.schema import BY_NAME, FEATURES, KEY, MONTHS
 from model.train import predict
-from model.validate import INTEGER, MISSING_VALUES
 
 LINE = "line"  # the row's line in its file (header = line 1), the one stable row identifier
 PERIOD = "period"
@@ -69,42 +70,6 @@ def month_of(period: str) -> str:
     return MONTHS[int(period[5:7]) - 1]
 
 
-def _add(
-    reasons: pd.Series, mask: pd.Series, what: str, value: pd.Series | None = None, after: str = ""
-) -> pd.Series:
-    """Append `what` ('<what> '<value>'<after>') to the reasons of the masked rows only."""
-    if not mask.any():
-        return reasons
-    new = what if value is None else what + " '" + value[mask] + "'" + after
-    old = reasons[mask]
-    out = reasons.copy()
-    out[mask] = old.where(old == "", old + "; ") + new
-    return out
-
-
-def _value_reasons(name: str, text: pd.Series) -> pd.Series:
-    """The reason for each value of one column ('' when valid); `text` is stripped."""
-    spec = BY_NAME[name]
-    reasons = pd.Series("", index=text.index, dtype=object)
-    missing = text.str.lower().isin(MISSING_VALUES)
-    reasons = _add(reasons, missing, f"{name}: value is missing")
-    present = ~missing
-    if spec.kind == "category":
-        unknown = present & ~text.isin(spec.categories)
-        return _add(reasons, unknown, f"{name}: unknown category", text)
-    number = pd.to_numeric(text.where(present), errors="coerce")
-    if spec.kind == "int":
-        malformed = present & ~text.str.fullmatch(INTEGER)
-        reasons = _add(reasons, malformed, f"{name}:", text, " is not an integer")
-    else:
-        malformed = present & number.isna()
-        reasons = _add(reasons, malformed, f"{name}:", text, " is not a number")
-    infinite = present & ~malformed & ~np.isfinite(number.fillna(0))
-    reasons = _add(reasons, infinite, f"{name}:", text, " is not a finite number")
-    outside = present & ~malformed & ~infinite & ~number.between(spec.minimum, spec.maximum)
-    return _add(reasons, outside, f"{name}:", text, f" is out of range ({spec.allowed})")
-
-
 def _distinct(column: pd.Series) -> tuple[np.ndarray, pd.Series]:
     """(code per row, stripped distinct values): a column of 1M rows holds a few thousand
     distinct texts at most, so the string work is done once per distinct value."""
@@ -117,10 +82,11 @@ def reasons_for(raw: pd.DataFrame, period: str) -> pd.Series:
     reasons = np.full(len(raw), "", dtype=object)
     for name in REQUIRED:
         codes, values = _distinct(raw[name])
-        per_value = _value_reasons(name, values).to_numpy()
+        per_value = value_reasons(name, values, SCORING).to_numpy()
         bad_value = per_value != ""
         if not bad_value.any():
             continue
+        per_value[bad_value] = f"{name}: " + per_value[bad_value]
         bad = bad_value[codes]
         old, new = reasons[bad], per_value[codes[bad]]
         reasons[bad] = np.where(old == "", new, old + "; " + new)
