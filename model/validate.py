@@ -2,20 +2,15 @@
 
 from __future__ import annotations
 
-import math
 import re
 from pathlib import Path
 
 import pandas as pd
 
-from model.schema import BY_NAME, COLUMNS, KEY, MONTHS
+from model.checks import value_reasons
+from model.schema import COLUMNS, KEY, MONTHS
 
 PERIOD_FILE = re.compile(r"^(\d{4})-(\d{2})\.csv$")
-# How data files spell "no value" and an integer; batch scoring (bento/batch_rows.py) reads
-# these too, so training data and scored data are held to the same words.
-MISSING_VALUES = frozenset({"", "na", "nan", "null", "none"})
-INTEGER = r"-?\d+"
-INT_PATTERN = re.compile(INTEGER)
 
 
 class DataError(ValueError):
@@ -36,36 +31,8 @@ def _problem(path: Path, row: int, column: str, what: str) -> str:
 
 
 def _check_column(path: Path, raw: pd.Series, column: str) -> list[str]:
-    spec = BY_NAME[column]
-    problems = []
-    for row, text in raw.items():
-        value = text.strip()
-        if value.lower() in MISSING_VALUES:
-            problems.append(_problem(path, row, column, "value is missing"))
-            continue
-        if spec.kind == "category":
-            if value not in spec.categories:
-                problems.append(
-                    _problem(
-                        path, row, column, f"unknown category '{value}' (allowed: {spec.allowed})"
-                    )
-                )
-            continue
-        if spec.kind == "int" and not INT_PATTERN.fullmatch(value):
-            problems.append(_problem(path, row, column, f"'{value}' is not an integer"))
-            continue
-        try:
-            number = float(value)
-        except ValueError:
-            problems.append(_problem(path, row, column, f"'{value}' is not a number"))
-            continue
-        if not math.isfinite(number):
-            problems.append(_problem(path, row, column, f"'{value}' is not a finite number"))
-        elif not spec.minimum <= number <= spec.maximum:
-            problems.append(
-                _problem(path, row, column, f"{value} is out of range ({spec.allowed})")
-            )
-    return problems
+    reasons = value_reasons(column, raw)
+    return [_problem(path, row, column, what) for row, what in reasons[reasons != ""].items()]
 
 
 def problems_in(path: Path) -> list[str]:

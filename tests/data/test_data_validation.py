@@ -34,6 +34,8 @@ def test_committed_data_is_valid():
         ("windspeed", "", "value is missing"),
         ("atemp", "NaN", "value is missing"),
         ("temp", "inf", "'inf' is not a finite number"),
+        # float() reads it, pandas (which loads the data afterwards) does not
+        ("temp", "0.1_0", "'0.1_0' is not a number"),
     ],
 )
 def test_bad_value_is_named_with_file_line_and_column(data_dir, column, value, expected):
