@@ -2,7 +2,7 @@
 
 The trained pipeline is ColumnTransformer(one-hot + passthrough) -> HistGradientBoosting. On
 small requests the fixed costs dominate: a DataFrame, the ColumnTransformer, and one Python
-call per tree (400 of them). This class
+call per tree (max_iter of them, 200 in params.yaml). This class
 - reads the fitted encoder's layout and builds the same float matrix directly;
 - for small requests walks all trees at once with numpy (one step per tree level), and sums
   the leaves in tree order, the same float additions as scikit-learn;

@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 # ~40 MiB instead of ~220 MiB, and spawns the worker sooner.
 
 # One OpenMP thread per worker, read when scikit-learn loads its OpenMP runtime (after this
-# line). HistGradientBoosting opens a parallel region per tree (400 per prediction); with as
+# line). HistGradientBoosting opens a parallel region per tree (max_iter of them); with as
 # many workers as cores, more threads only contend: 10x slower on a busy 2-core host.
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
