@@ -17,7 +17,8 @@ JSON_TYPES = ("application/json",)
 Scope = dict[str, Any]
 
 
-def _json_response(status: int, message: str) -> tuple[dict, dict]:
+def json_response(status: int, message: str) -> tuple[dict, dict]:
+    """The two ASGI messages of a JSON error answer: {"error": message}."""
     body = json.dumps({"error": message}).encode()
     start = {
         "type": "http.response.start",
@@ -102,7 +103,7 @@ class RequestGuard:
 
     @staticmethod
     async def _reject(send: Any, status: int, message: str) -> None:
-        start, body = _json_response(status, message)
+        start, body = json_response(status, message)
         await send(start)
         await send(body)
 

@@ -11,8 +11,9 @@ response starts. `use_in_bentoml()` puts it where BentoML builds its middleware 
 from __future__ import annotations
 
 import asyncio
-import json
 from typing import Any
+
+from bento.guards import json_response
 
 Scope = dict[str, Any]
 
@@ -42,15 +43,9 @@ class TimeoutMiddleware:
         except TimeoutError:
             if started or scope["type"] != "http":
                 raise
-            body = json.dumps(
-                {"error": f"Not able to process the request in {self.timeout} seconds"}
-            ).encode()
-            headers = [
-                (b"content-type", b"application/json"),
-                (b"content-length", b"%d" % len(body)),
-            ]
-            await send({"type": "http.response.start", "status": 504, "headers": headers})
-            await send({"type": "http.response.body", "body": body})
+            message = f"Not able to process the request in {self.timeout} seconds"
+            for part in json_response(504, message):
+                await send(part)
 
 
 def use_in_bentoml() -> None:
