@@ -50,7 +50,7 @@ def predict_in_worker(batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]
     """The other design, reduced to the same work: the model in the Python worker."""
     import bentoml
 
-    from bento.batch import champion
+    from scoring.job import champion
     from model.train import predict
 
     model = bentoml.sklearn.load_model(champion().bento_model_tag)

@@ -5,9 +5,9 @@
 Scenarios, one after the other on this machine:
   in-process predict      the model's predict on an in-memory typed frame, one thread: the
                           ceiling per core
-  single process          `bento.batch.score_period` end to end against a moto S3 server
+  single process          `scoring.job.score_period` end to end against a moto S3 server
                           (read CSV from S3, check rows, predict, Parquet, atomic publish)
-  Spark local[2]          `bento.spark_backfill` (mapInPandas, model in the Python worker),
+  Spark local[2]          `scoring.spark_backfill` (mapInPandas, model in the Python worker),
                           CSV in, Parquet out; session start and first job reported apart
   Spark, server/partition run_in_spark's design (bench/batch_spark_http.py): a bento server
                           per partition, Arrow batches sent to /predict_batch over HTTP
@@ -33,11 +33,10 @@ import boto3
 
 from bench.batch_data import write_period
 from bench.servers import free_port, project_server
-from bento.batch import champion, load_model, score_period
-from bento.batch_rows import read_rows, typed
-from bento.batch_store import input_key
+from scoring.job import champion, load_predictor, score_period
+from scoring.rows import read_rows, typed
+from scoring.store import input_key
 from model.schema import FEATURES
-from model.train import predict
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results"
@@ -53,13 +52,13 @@ def timed(function, *args, **kwargs) -> tuple[float, object]:
     return time.perf_counter() - started, result
 
 
-def in_process(model, data: bytes) -> float:
+def in_process(predictor, data: bytes) -> float:
     frame = typed(read_rows(data, "bench"))[list(FEATURES)]
-    seconds, _ = timed(predict, model, frame)
+    seconds, _ = timed(predictor.predict_frame, frame)
     return seconds
 
 
-def single_process(data: bytes) -> float:
+def single_process(predictor, data: bytes) -> float:
     port = free_port()
     server = subprocess.Popen(
         [Path(sys.executable).parent / "moto_server", "-H", "127.0.0.1", "-p", str(port)],
@@ -82,7 +81,7 @@ def single_process(data: bytes) -> float:
             except Exception:
                 time.sleep(0.2)
         s3.put_object(Bucket="bench", Key=input_key(PERIOD), Body=data)
-        seconds, record = timed(score_period, s3, "bench", PERIOD)
+        seconds, record = timed(score_period, s3, "bench", PERIOD, predictor=predictor)
         assert record["rows"]["scored"] == record["rows"]["in"], record["rows"]
         return seconds
     finally:
@@ -92,7 +91,7 @@ def single_process(data: bytes) -> float:
 
 def spark_runs(csv: Path, tag: str) -> dict[str, float]:
     from bench.batch_spark_http import predict_in_worker, score_over_http
-    from bento.spark_backfill import backfill, read_periods, session
+    from scoring.spark_backfill import backfill, read_periods, session
 
     started = time.perf_counter()
     spark = session("local[2]", app="bikeshare-batch-bench")
@@ -171,9 +170,9 @@ def service(data: bytes) -> tuple[float, int]:
 # (label, key in the figures, CPU cores the path keeps busy)
 PATHS = [
     ("in-process predict, one thread (the ceiling per core)", "in_process_s", "1"),
-    ("single process: `bento.batch` score_period, S3 on moto", "single_process_s", "1"),
+    ("single process: `scoring.job` score_period, S3 on moto", "single_process_s", "1"),
     (
-        "Spark local[2]: `bento.spark_backfill` (checks, predict, Parquet out)",
+        "Spark local[2]: `scoring.spark_backfill` (checks, predict, Parquet out)",
         "spark_mapinpandas_s",
         "2",
     ),
@@ -245,7 +244,7 @@ def main(argv: list[str] | None = None) -> int:
     csv = write_period(ROOT / "data" / f"{PERIOD}.csv", SCRATCH / f"{PERIOD}.csv", args.rows)
     data = csv.read_bytes()
     champ = champion()
-    model = load_model(champ.bento_model_tag)
+    predictor = load_predictor(champ.bento_model_tag)
     figures["model_version"] = champ.version
 
     if args.only_spark:  # keep the other figures of the last run
@@ -254,9 +253,9 @@ def main(argv: list[str] | None = None) -> int:
         figures["load_after"] = os.getloadavg()[0]
         (RESULTS / "batch.json").write_text(json.dumps(figures, indent=2, sort_keys=True) + "\n")
         return _write_table(figures)
-    figures["in_process_s"] = in_process(model, data)
+    figures["in_process_s"] = in_process(predictor, data)
     print(f"in-process predict: {figures['in_process_s']:.1f} s", flush=True)
-    figures["single_process_s"] = single_process(data)
+    figures["single_process_s"] = single_process(predictor, data)
     print(f"single process: {figures['single_process_s']:.1f} s", flush=True)
     figures["service_s"], figures["service_peak_rss_mib"] = service(data)
     print(f"service: {figures['service_s']:.1f} s", flush=True)

@@ -13,6 +13,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from model import compat
+
 JSON_TYPES = ("application/json",)
 Scope = dict[str, Any]
 
@@ -125,4 +127,4 @@ class DropRequestData(logging.Filter):
 
 
 def hide_request_data_in_logs() -> None:
-    logging.getLogger("bentoml._internal.server.http_app").addFilter(DropRequestData())
+    logging.getLogger(compat.BENTOML_REQUEST_LOGGER).addFilter(DropRequestData())

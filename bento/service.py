@@ -10,8 +10,7 @@ import gc
 import json
 import logging
 import os
-from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import bentoml
 from pydantic import Field
@@ -19,12 +18,10 @@ from pydantic import Field
 from bento.guards import RequestGuard, hide_request_data_in_logs
 from bento.image import IMAGE
 from bento.schemas import MAX_BODY_BYTES, MAX_RECORDS, Columns, Prediction, Record
-from bento.traffic_timeout import use_in_bentoml as cancel_timeout_timers
+from bento.traffic_timeout import TimeoutMiddleware
 from bento.version_route import VersionRoute
+from model import compat, paths
 from model.schema import FEATURES
-
-if TYPE_CHECKING:
-    from bento.fast_predict import FastPredictor
 
 # numpy, pandas and scikit-learn are imported in the worker only (in Bikeshare.__init__):
 # `bentoml serve` imports this module in its supervisor process too, which then stays at
@@ -35,10 +32,12 @@ if TYPE_CHECKING:
 # many workers as cores, more threads only contend: 10x slower on a busy 2-core host.
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
-CHAMPION = json.loads((Path(__file__).resolve().parents[1] / "model" / "champion.json").read_text())
+CHAMPION = json.loads(paths.CHAMPION.read_text())
 
 hide_request_data_in_logs()
-cancel_timeout_timers()
+# BentoML's request timeout keeps every request's context alive for the whole timeout; ours
+# cancels its timer (bento/traffic_timeout.py). Swapped in before any server builds its app.
+compat.replace_timeout_middleware(TimeoutMiddleware)
 logger = logging.getLogger("bentoml.service.bikeshare")
 
 MODEL_INFO = bentoml.metrics.Gauge(
@@ -86,15 +85,9 @@ class Bikeshare:
     model_ref = bentoml.models.BentoModel(CHAMPION["bento_model_tag"])
 
     def __init__(self) -> None:
-        from bento.fast_predict import FastPredictor
+        from model.predictor import Predictor
 
-        self.model = bentoml.sklearn.load_model(self.model_ref)
-        self.fast: FastPredictor | None
-        try:
-            self.fast = FastPredictor(self.model)
-        except ValueError as error:  # another model shape: the plain pipeline still works
-            logger.warning("fast prediction path disabled: %s", error)
-            self.fast = None
+        self.predictor = Predictor(bentoml.sklearn.load_model(self.model_ref))
         # Everything loaded so far lives as long as the worker: freeze it out of the garbage
         # collector. A full collection then scans only per-request objects (measured in a
         # worker-like process on the busy host: 220-260 ms -> ~0 ms).
@@ -105,19 +98,11 @@ class Bikeshare:
 
     def _predict(self, columns: dict[str, list]) -> Prediction:
         """Predict from validated columns (feature name -> values, all the same length)."""
-        import numpy as np
-
-        if self.fast is not None:
-            raw = self.fast.predict(columns)
-        else:
-            import pandas as pd
-
-            raw = self.model.predict(pd.DataFrame(columns)[list(FEATURES)])
-        rentals = np.clip(raw, 0, None)
+        rentals = self.predictor.predict(columns)
         # A bounded sample keeps the histogram cheap on large batches.
         for value in rentals[:: max(1, len(rentals) // SAMPLED_ROWS)][:SAMPLED_ROWS]:
             PREDICTED.observe(value)
-        return Prediction(rentals=rentals.round(3).tolist(), model_version=self.version)
+        return Prediction(rentals=rentals.tolist(), model_version=self.version)
 
     # async: a single-row prediction takes well under a millisecond, less than the hop to
     # BentoML's worker thread; /predict_batch stays sync so that long batches run off the loop.

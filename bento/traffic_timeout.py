@@ -5,7 +5,7 @@ cancels it. Each pending timer keeps the request's context (its tracing span, fu
 alive for the whole timeout: 30 s at 1,000 requests/s held ~150 MiB per worker, freed only as
 the timers fired. This middleware keeps the same contract (504 when no response has started
 within the timeout; the handler is cancelled) and lets go of each timer as soon as the
-response starts. `use_in_bentoml()` puts it where BentoML builds its middleware stack.
+response starts. The service installs it through model/compat.py (replace_timeout_middleware).
 """
 
 from __future__ import annotations
@@ -46,10 +46,3 @@ class TimeoutMiddleware:
             message = f"Not able to process the request in {self.timeout} seconds"
             for part in json_response(504, message):
                 await send(part)
-
-
-def use_in_bentoml() -> None:
-    """Replace BentoML's TimeoutMiddleware (looked up when a server builds its app)."""
-    from bentoml._internal.server.http import traffic
-
-    traffic.TimeoutMiddleware = TimeoutMiddleware  # type: ignore[misc]

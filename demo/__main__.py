@@ -7,7 +7,6 @@ import statistics
 import sys
 import time
 from contextlib import ExitStack
-from pathlib import Path
 
 import httpx
 import pandas as pd
@@ -16,14 +15,14 @@ from bento.build import build
 from demo.container import missing_tools, served_image
 from demo.narrate import say, step
 from demo.serving import served_bento
-from model.pipeline import run
+from model import flow, paths
+from model import record as records
+from model.drift import load_settings
 from model.schema import FEATURES, TARGET
 from model.train import load_params
 from model.validate import DataError, data_files, load_valid
 
-DATA = Path("data")
-CHAMPION = Path("model/champion.json")
-BUILD = Path("build/demo")
+BUILD = paths.BUILD / "demo"
 
 
 def fmt(metrics: dict) -> str:
@@ -67,23 +66,36 @@ def exercise(url: str, holdout: pd.DataFrame) -> None:
 def main() -> int:
     started = time.monotonic()
     with step("Validate the versioned data against the schema"):
-        files = data_files(DATA)
+        files = data_files(paths.DATA)
         table = load_valid(files)
         say(f"{len(files)} monthly files, {len(table):,} hourly rows: valid")
 
     with step("Train, evaluate on the latest month, gate against the champion, register"):
-        outcome = run(DATA, load_params(), CHAMPION, BUILD / "candidate")
-        candidate = outcome.candidate
-        say(f"candidate {candidate['version']}: {fmt(candidate['metrics']['overall'])}")
-        if outcome.champion_metrics:
-            say(
-                f"champion  {outcome.champion_version}: "
-                f"{fmt(outcome.champion_metrics['overall'])} (same holdout)"
-            )
-        say(f"gate verdict: {outcome.verdict.summary}")
-        if not outcome.verdict.passed:
-            say("the champion stays; nothing else to ship")
-            return 1
+        result = flow.run(
+            paths.DATA,
+            load_params(),
+            paths.CHAMPION,
+            load_settings(),
+            BUILD / "reports",
+            BUILD / "candidate",
+        )
+        outcome = result.outcome
+        if outcome is None:  # the champion is this very data, params and code
+            champion = records.load(paths.CHAMPION)
+            say(f"champion {champion['version']}: {fmt(champion['metrics']['overall'])}")
+            say(result.message)
+        else:
+            candidate = outcome.candidate
+            say(f"candidate {candidate['version']}: {fmt(candidate['metrics']['overall'])}")
+            if outcome.champion_metrics:
+                say(
+                    f"champion  {outcome.champion_version}: "
+                    f"{fmt(outcome.champion_metrics['overall'])} (same holdout)"
+                )
+            say(f"gate verdict: {outcome.verdict.summary}")
+            if not outcome.verdict.passed:
+                say("the champion stays; nothing else to ship")
+                return 1
 
     with step("Build the bento (service code + champion model)"):
         bento_tag = build()

@@ -26,7 +26,7 @@ RELEASE = {
     )
 }
 # What the loop could touch if it ever ran in the real tree: checked unchanged at the end.
-GUARDED = ("model/champion.json", "data", "reports", "argocd/bikeshare/overlays")
+GUARDED = ("config/champion.json", "data", "reports", "argocd/bikeshare/overlays")
 
 
 class Scratch:
@@ -147,7 +147,7 @@ def main(bento_tag: str | None = None, image_ref: str | None = None) -> int:
     if changed:
         print(f"the real repository changed during the loop: {', '.join(changed)}", flush=True)
         return 1
-    say("real working tree untouched: data/, model/champion.json, reports/, overlays unchanged")
+    say("real working tree untouched: data/, config/champion.json, reports/, overlays unchanged")
     return 0
 
 
@@ -155,7 +155,7 @@ def _loop(scratch: Scratch, bento_tag: str | None, image_ref: str | None) -> Non
     with step(f"The loop, in a scratch clone: rewind to before {NEW_MONTH}"):
         subprocess.run(["git", "clone", "--quiet", str(REPO), str(scratch.root)], check=True)
         scratch.git("rm", "--quiet", f"data/{NEW_MONTH}.csv")
-        (scratch.root / "model" / "champion.json").unlink()
+        (scratch.root / "config" / "champion.json").unlink()
         out = scratch.python("model", "train").stdout
         champion = first_line(out, "candidate ").split()[1].rstrip(":")
         scratch.commit(f"model: champion {champion} on data up to 2011-11", "data", "model")
@@ -177,13 +177,13 @@ def _loop(scratch: Scratch, bento_tag: str | None, image_ref: str | None) -> Non
             say(line)
         if proc.returncode != 0:
             raise RuntimeError("the gate rejected the December candidate: nothing to release")
-        version = first_line(proc.stdout, "candidate ").split()[1].rstrip(",")
+        version = first_line(proc.stdout, "candidate ").split()[1].rstrip(",:")
         report = scratch.root / "reports" / version / "report.md"
         plots = ", ".join(sorted(p.name for p in report.parent.glob("*.png")))
         say(f"the report's verdict line: {report.read_text().splitlines()[2]}")
         say(f"with plots {plots}")
         sha = scratch.commit(
-            f"model: retrained champion {version}", "model/champion.json", "reports"
+            f"model: retrained champion {version}", "config/champion.json", "reports"
         )
         say(f"commit {sha}: the retrain PR (record + report), merged by a reviewer")
 

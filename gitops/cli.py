@@ -28,7 +28,7 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("set-image", help="pin IMAGE (by digest) in an environment's overlay")
     p.add_argument("--env", required=True)
     p.add_argument("--image", required=True, help="REGISTRY/REPOSITORY@sha256:<64 hex>")
-    p.add_argument("--model-version", help="default: version in model/champion.json")
+    p.add_argument("--model-version", help="default: version in config/champion.json")
     p.add_argument("--no-commit", action="store_true", help="only write the overlay file")
 
     p = sub.add_parser("promote", help="branch + commit copying FROM's release to TO")

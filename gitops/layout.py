@@ -10,6 +10,7 @@ from pathlib import Path
 import yaml
 
 from gitops.errors import Refusal
+from model import paths
 
 # Promotion order: a release reaches an environment only from the one before it.
 ENVIRONMENTS = ("staging", "prod")
@@ -17,7 +18,7 @@ ENVIRONMENTS = ("staging", "prod")
 PROMOTION_ONLY = frozenset({"prod"})
 
 OVERLAYS = Path("argocd/bikeshare/overlays")
-CHAMPION = Path("model/champion.json")
+CHAMPION = paths.CHAMPION_IN_REPO
 IMAGE_NAME = "bikeshare"  # the image name in the kustomize base
 MODEL_VERSION_KEY = "bikeshare.acme-mlops.io/model-version"
 

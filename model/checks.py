@@ -1,5 +1,5 @@
 """One checker of text values against the schema (model/schema.py), used for training data
-(model/validate.py) and for scored data (bento/batch_rows.py), so both accept the same values.
+(model/validate.py) and for scored data (scoring/rows.py), so both accept the same values.
 
 Vectorised with pandas: batch scoring calls it once per distinct value of a 1M-row column.
 Numbers are parsed as pandas parses them (`pd.to_numeric`), the parser the data is read with

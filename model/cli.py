@@ -1,4 +1,8 @@
-"""Command line: `python -m model validate|train|register|show|retrain|drift`."""
+"""Command line of the model pipeline: `bikeshare-model` (or `python -m model`).
+
+train and retrain run the same flow (model/flow.py); they differ only in wording: train is
+what a person runs, retrain is what CI runs when data changes.
+"""
 
 from __future__ import annotations
 
@@ -6,10 +10,11 @@ import argparse
 import sys
 from pathlib import Path
 
+from model import flow, paths
 from model import record as records
-from model.drift import MONITORING_PATH
-from model.pipeline import ensure_registered, run
-from model.train import PARAMS_PATH, load_params
+from model.drift import compare, flagged, load_settings, read_window
+from model.pipeline import ensure_registered
+from model.train import load_params
 from model.validate import DataError, data_files, load_valid
 
 EXIT_REJECTED = 1
@@ -17,28 +22,42 @@ EXIT_BAD_INPUT = 2
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m model", description=__doc__)
-    parser.add_argument("--data", type=Path, default=Path("data"), help="data directory")
-    parser.add_argument("--champion", type=Path, default=records.CHAMPION_PATH)
-    sub = parser.add_subparsers(dest="command", required=True)
+    parser = argparse.ArgumentParser(prog="bikeshare-model", description=__doc__)
+    parser.add_argument(
+        "--data", type=Path, default=paths.DATA, help="data directory (default: %(default)s)"
+    )
+    parser.add_argument(
+        "--champion",
+        type=Path,
+        default=paths.CHAMPION,
+        help="champion record to judge against and update (default: %(default)s)",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     sub.add_parser("validate", help="check every data file against the schema")
-    train = sub.add_parser("train", help="validate, train, evaluate, gate and register")
-    train.add_argument("--params", type=Path, default=PARAMS_PATH)
-    train.add_argument("--out", type=Path, default=Path("build/candidate"))
+    for name, text in (
+        ("train", "validate, drift, train, evaluate, gate, report, promote"),
+        ("retrain", "the same flow, run by CI when data changed since the champion"),
+    ):
+        flow = sub.add_parser(name, help=text)
+        flow.add_argument(
+            "--params", type=Path, default=paths.PARAMS, help="hyper-parameters and gate rules"
+        )
+        flow.add_argument(
+            "--monitoring", type=Path, default=paths.MONITORING, help="drift thresholds"
+        )
+        flow.add_argument(
+            "--reports", type=Path, default=paths.REPORTS, help="where report folders go"
+        )
+        flow.add_argument("--out", type=Path, default=paths.CANDIDATE, help="where gate.json goes")
     sub.add_parser("register", help="make sure the champion is in the BentoML store")
     sub.add_parser("show", help="print the champion record summary")
-    retrain = sub.add_parser("retrain", help="retrain on data changed since the champion, report")
-    retrain.add_argument("--params", type=Path, default=PARAMS_PATH)
-    retrain.add_argument("--monitoring", type=Path, default=MONITORING_PATH)
-    retrain.add_argument("--reports", type=Path, default=Path("reports"))
-    retrain.add_argument("--out", type=Path, default=Path("build/candidate"))
     drift = sub.add_parser("drift", help="recent inputs vs the champion's training data")
     drift.add_argument("--window", type=Path, required=True, help="CSV, JSONL or JSON records")
-    drift.add_argument("--monitoring", type=Path, default=MONITORING_PATH)
+    drift.add_argument("--monitoring", type=Path, default=paths.MONITORING, help="drift thresholds")
     return parser
 
 
-def _format_metrics(metrics: dict) -> str:
+def format_metrics(metrics: dict) -> str:
     return f"RMSE {metrics['rmse']:.2f}  MAE {metrics['mae']:.2f}  R² {metrics['r2']:.3f}"
 
 
@@ -49,42 +68,81 @@ def main(argv: list[str] | None = None) -> int:
             files = data_files(args.data)
             table = load_valid(files)
             print(f"{len(files)} files, {len(table)} rows: valid.")
-        elif args.command == "train":
-            outcome = run(args.data, load_params(args.params), args.champion, args.out)
-            candidate = outcome.candidate
-            overall = _format_metrics(candidate["metrics"]["overall"])
-            print(f"candidate {candidate['version']}: {overall}")
-            if outcome.champion_metrics:
-                print(
-                    f"champion  {outcome.champion_version}: "
-                    f"{_format_metrics(outcome.champion_metrics['overall'])} (same holdout)"
-                )
-            print(f"gate: {outcome.verdict.summary}")
-            if outcome.promoted:
-                print(f"new champion {candidate['bento_model_tag']} recorded in {args.champion}")
-            return 0 if outcome.verdict.passed else EXIT_REJECTED
         elif args.command == "register":
-            champion = _require_champion(args.champion)
+            champion = require_champion(args.champion)
             ensure_registered(champion, args.data)
             print(champion["bento_model_tag"])
         elif args.command == "show":
-            champion = _require_champion(args.champion)
-            print(
-                f"{champion['bento_model_tag']}: {_format_metrics(champion['metrics']['overall'])}"
-            )
-        elif args.command in ("retrain", "drift"):
-            # Imported here: the report needs matplotlib, which train and serve do not.
-            from model import retrain_cli
-
-            return getattr(retrain_cli, args.command)(args)
+            champion = require_champion(args.champion)
+            overall = format_metrics(champion["metrics"]["overall"])
+            print(f"{champion['bento_model_tag']}: {overall}")
+        elif args.command in ("train", "retrain"):
+            return train(args)
+        elif args.command == "drift":
+            return drift(args)
     except (DataError, FileNotFoundError) as err:
         print(f"error: {err}", file=sys.stderr)
         return EXIT_BAD_INPUT
     return 0
 
 
-def _require_champion(path: Path) -> dict:
+def require_champion(path: Path) -> dict:
     champion = records.load(path)
     if champion is None:
         raise FileNotFoundError(f"no champion record at {path}; run `make train` first.")
     return champion
+
+
+def train(args: argparse.Namespace) -> int:
+    result = flow.run(
+        args.data,
+        load_params(args.params),
+        args.champion,
+        load_settings(args.monitoring),
+        args.reports,
+        args.out,
+    )
+    print(f"data since the champion: {result.changes.summary()}")
+    for line in result.changes.suspicious:
+        print(f"suspicious: {line}; data should only grow, check who rewrote it.")
+    if result.outcome is None:
+        print(result.message)
+        return 0
+    warnings = flow.drift_warnings(result.drift)
+    for line in warnings:
+        print(f"drift {line}")
+    if result.drift is not None and not warnings:
+        print("drift: no monitored feature beyond the thresholds in config/monitoring.yaml")
+    outcome = result.outcome
+    candidate = outcome.candidate
+    print(f"candidate {candidate['version']}: {format_metrics(candidate['metrics']['overall'])}")
+    if outcome.champion_metrics:
+        print(
+            f"champion  {outcome.champion_version}: "
+            f"{format_metrics(outcome.champion_metrics['overall'])} (same holdout)"
+        )
+    print(f"gate: {outcome.verdict.summary}")
+    if result.report_dir is not None:
+        print(f"report: {result.report_dir / 'report.md'}")
+    if outcome.promoted:
+        print(f"new champion {candidate['bento_model_tag']} recorded in {args.champion}")
+    return 0 if outcome.verdict.passed else EXIT_REJECTED
+
+
+def drift(args: argparse.Namespace) -> int:
+    champion = require_champion(args.champion)
+    window = read_window(args.window)
+    periods = champion["trained_on"]["periods"]
+    files = [p for p in data_files(args.data) if p.stem in periods]
+    reference = load_valid(files)
+    drifts = compare(reference, window, load_settings(args.monitoring))
+    print(f"{len(window)} recent inputs vs {len(reference)} training rows ({champion['version']})")
+    for d in flagged(drifts, "warn"):
+        print(f"warning: {d.line}")
+    alerts = flagged(drifts, "alert")
+    if alerts:
+        names = ", ".join(d.feature for d in alerts)
+        print(f"drift beyond thresholds in {names}: " + "; ".join(d.line for d in alerts))
+        return EXIT_REJECTED
+    print("no monitored feature beyond the thresholds in config/monitoring.yaml.")
+    return 0

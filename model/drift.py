@@ -2,7 +2,7 @@
 
 PSI (population stability index) for every feature, over the reference's quantile bins for
 numbers and over the schema's categories for categories; the two-sample KS statistic as well
-for numbers. Thresholds live in model/monitoring.yaml, outside the params that make the model
+for numbers. Thresholds live in config/monitoring.yaml, outside the params that make the model
 version, so tuning an alert never looks like a new model.
 """
 
@@ -17,10 +17,11 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from model import paths
 from model.schema import BY_NAME, FEATURES
 from model.validate import DataError
 
-MONITORING_PATH = Path("model/monitoring.yaml")
+MONITORING_PATH = paths.MONITORING
 # Keeps an empty bin from making PSI infinite: a share of 0 counts as this small share.
 EPSILON = 1e-4
 

@@ -1,8 +1,8 @@
-"""validate → features → train → evaluate → gate → register, as one function."""
+"""The steps of the training flow (model/flow.py): train a candidate, score the champion on
+the same holdout, judge; and rebuild or load the champion for the model store."""
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from importlib.metadata import version as dist_version
 from pathlib import Path
@@ -105,43 +105,9 @@ def gate_candidate(
     """Train a candidate and judge it against the champion; nothing is saved here.
     Returns the outcome, the candidate model and its holdout rows."""
     model, candidate, holdout = train_candidate(data_dir, params)
-    if champion is not None and champion["version"] == candidate["version"]:
-        verdict = Verdict(True, ["the candidate is the champion (same data, params and code)"])
-        ensure_registered(champion, data_dir)
-        return (
-            Outcome(candidate, champion["metrics"], champion["version"], verdict, False),
-            model,
-            holdout,
-        )
     champion_metrics = champion_on(holdout, champion, data_dir, params) if champion else None
     verdict = judge(candidate["metrics"], champion_metrics, params["gate"])
     outcome = Outcome(
         candidate, champion_metrics, champion and champion["version"], verdict, verdict.passed
     )
     return outcome, model, holdout
-
-
-def promote(model: Pipeline, candidate: dict, champion_path: Path) -> None:
-    """Register the candidate and make its record the champion's."""
-    registry.save(model, candidate)
-    records.save(candidate, champion_path)
-
-
-def run(data_dir: Path, params: dict, champion_path: Path, out_dir: Path) -> Outcome:
-    outcome, model, _ = gate_candidate(data_dir, params, records.load(champion_path))
-    if outcome.promoted:
-        promote(model, outcome.candidate, champion_path)
-    write_report(outcome, out_dir)
-    return outcome
-
-
-def write_report(outcome: Outcome, out_dir: Path) -> None:
-    out_dir.mkdir(parents=True, exist_ok=True)
-    report = {
-        "candidate": outcome.candidate,
-        "champion_version": outcome.champion_version,
-        "champion_metrics_on_holdout": outcome.champion_metrics,
-        "verdict": {"passed": outcome.verdict.passed, "reasons": outcome.verdict.reasons},
-        "promoted": outcome.promoted,
-    }
-    (out_dir / "gate.json").write_text(json.dumps(report, indent=2, sort_keys=True) + "\n")

@@ -10,7 +10,9 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-CHAMPION_PATH = Path("model/champion.json")
+from model import paths
+
+CHAMPION_PATH = paths.CHAMPION
 
 
 def file_sha256(path: Path) -> str:
@@ -24,7 +26,7 @@ def fingerprint(files: list[Path]) -> dict[str, Any]:
     return {"sha256": overall, "files": per_file}
 
 
-def code_commit(repo: Path = Path()) -> str:
+def code_commit(repo: Path = paths.ROOT) -> str:
     try:
         out = subprocess.run(
             ["git", "-C", str(repo), "rev-parse", "HEAD"],

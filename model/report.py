@@ -16,7 +16,7 @@ from model.drift import FeatureDrift
 from model.gate import Verdict
 
 if TYPE_CHECKING:
-    from model.retrain import DataChanges
+    from model.changes import DataChanges
 
 # No "Software" entry: the same numbers give byte-identical PNGs across runs.
 PNG_METADATA = {"Software": None}
@@ -69,7 +69,7 @@ def markdown(facts: Facts) -> str:
         f"- Candidate trained on {_periods(cand)}; champion trained on {_periods(champ)}.",
         f"- Both scored on the holdout {holdout} ({cand['metrics']['overall']['rows']} rows).",
         f"- Code commit `{cand['code_commit'][:12]}`, scikit-learn "
-        f"{cand['libraries']['scikit-learn']}, params in `model/params.yaml`.",
+        f"{cand['libraries']['scikit-learn']}, params in `config/params.yaml`.",
         "",
         "## Metrics vs champion",
         "",
@@ -148,7 +148,7 @@ def _drift_section(facts: Facts) -> list[str]:
     summary = (
         "Drift warning: " + "; ".join(f"{d.status} {d.line}" for d in flagged) + "."
         if flagged
-        else "No monitored feature drifted beyond the thresholds in `model/monitoring.yaml`."
+        else "No monitored feature drifted beyond the thresholds in `config/monitoring.yaml`."
     )
     new = ", ".join(Path(n).stem for n in facts.changes.touched)
     return [

@@ -14,10 +14,11 @@ import yaml
 from sklearn.pipeline import Pipeline
 from threadpoolctl import threadpool_limits
 
+from model import paths
 from model.features import build_pipeline
 from model.schema import FEATURES, TARGET
 
-PARAMS_PATH = Path("model/params.yaml")
+PARAMS_PATH = paths.PARAMS
 # The code that decides what the model computes; editing other files keeps the version.
 MODEL_CODE = tuple(
     Path(__file__).parent / name for name in ("schema.py", "features.py", "train.py")

@@ -19,7 +19,11 @@ atexit.register(shutil.rmtree, _STORE, ignore_errors=True)
 os.environ["BENTOML_HOME"] = _STORE
 os.environ["BENTOML_DO_NOT_TRACK"] = "true"
 
-pytest_plugins: list[str] = ["tests.fixtures.moto", "tests.fixtures.terraform_local"]
+pytest_plugins: list[str] = [
+    "tests.fixtures.moto",
+    "tests.fixtures.terraform_local",
+    "tests.fixtures.service",
+]
 
 
 @pytest.fixture

@@ -36,11 +36,11 @@ def bucket(s3) -> str:
 
 
 @pytest.fixture(scope="session")
-def champion_model(champion_in_store):
-    """The champion model, loaded the way the batch job loads it."""
-    from bento.batch import load_model
+def champion_predictor(champion_in_store):
+    """The champion's predictor, loaded the way the batch job loads it."""
+    from scoring.job import load_predictor
 
-    return load_model(champion_in_store)
+    return load_predictor(champion_in_store)
 
 
 def read_json(s3, bucket: str, key: str) -> dict:

@@ -54,7 +54,7 @@ def test_cronjob_runs_the_service_image_and_scores_the_previous_month(cronjobs, 
         assert container["image"] == _service_container(deployment)["image"]
         assert "@sha256:" in container["image"]
         assert container["command"] == [
-            *("python", "-m", "bento.batch", "score", "--period", "previous")
+            *("python", "-m", "scoring", "score", "--period", "previous")
         ]
         env_vars = {e["name"]: e["value"] for e in container["env"]}
         # Terraform's name: <project>-<env>-artifacts-<account id>.

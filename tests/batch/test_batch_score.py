@@ -11,12 +11,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from bento.batch import champion, score_period
-from bento.batch_rows import BatchError
-from bento.batch_store import CRASH_AFTER, input_key, output_prefix
+from model.predictor import DECIMALS
 from model.schema import FEATURES
-from model.train import predict
 from model.validate import load_valid
+from scoring.job import champion, score_period
+from scoring.rows import BatchError
+from scoring.store import CRASH_AFTER, input_key, output_prefix
 from tests.batch.conftest import ROOT, read_json
 
 PERIOD = "2011-12"
@@ -58,7 +58,7 @@ def _parquet(s3, bucket: str, name: str) -> pd.DataFrame:
 def _cli(batch_env, endpoint: str, bucket: str, *extra: str, env: dict | None = None):
     return subprocess.run(
         [
-            *(sys.executable, "-m", "bento.batch", "score", "--period", PERIOD),
+            *(sys.executable, "-m", "scoring", "score", "--period", PERIOD),
             *("--bucket", bucket, "--endpoint-url", endpoint, *extra),
         ],
         env={**batch_env, **(env or {})},
@@ -70,7 +70,7 @@ def _cli(batch_env, endpoint: str, bucket: str, *extra: str, env: dict | None = 
 
 
 def test_cli_scores_a_month_like_in_process_predict(
-    s3, tf_local_stack, moto_endpoint, batch_env, champion_model
+    s3, tf_local_stack, moto_endpoint, batch_env, champion_predictor
 ):
     # The bucket Terraform creates (terraform/envs/local): TLS-only policy, SSE-KMS, versioned.
     bucket = tf_local_stack.outputs["artifacts_bucket_name"]
@@ -83,8 +83,10 @@ def test_cli_scores_a_month_like_in_process_predict(
     got = _parquet(s3, bucket, "predictions.parquet")
     assert list(got.columns) == ["line", "day", "hr", "predicted_bikers"]
     assert got[["day", "hr"]].to_numpy().tolist() == expected[["day", "hr"]].to_numpy().tolist()
+    # The plain pipeline, clipped and rounded as a prediction is (model/predictor.py).
+    pipeline = champion_predictor.pipeline.predict(expected[list(FEATURES)])
     np.testing.assert_array_equal(
-        got["predicted_bikers"].to_numpy(), predict(champion_model, expected[list(FEATURES)])
+        got["predicted_bikers"].to_numpy(), np.clip(pipeline, 0, None).round(DECIMALS)
     )
     record = read_json(s3, bucket, _prefix() + "run.json")
     assert record["rows"] == {"in": len(expected), "scored": len(expected), "rejected": 0}
@@ -93,9 +95,9 @@ def test_cli_scores_a_month_like_in_process_predict(
     assert s3.list_objects_v2(Bucket=bucket, Prefix="_tmp/").get("KeyCount", 0) == 0
 
 
-def test_bad_rows_are_rejected_with_reasons_and_exact_counts(s3, bucket, champion_model):
+def test_bad_rows_are_rejected_with_reasons_and_exact_counts(s3, bucket, champion_predictor):
     _upload(s3, bucket, _broken_csv())
-    record = score_period(s3, bucket, PERIOD, max_rate=0.01, model=champion_model)
+    record = score_period(s3, bucket, PERIOD, max_rate=0.01, predictor=champion_predictor)
     rows_in = len(pd.read_csv(DATA))
     assert record["rows"] == {"in": rows_in, "scored": rows_in - 3, "rejected": 3}
     rejects = _parquet(s3, bucket, "rejects.parquet")
@@ -126,18 +128,18 @@ def test_over_the_threshold_fails_in_one_sentence_and_writes_nothing(
         (b"", "is not a readable CSV file"),
     ],
 )
-def test_a_bad_file_fails_clearly_and_writes_nothing(s3, bucket, champion_model, body, phrase):
+def test_a_bad_file_fails_clearly_and_writes_nothing(s3, bucket, champion_predictor, body, phrase):
     _upload(s3, bucket, body)
     with pytest.raises(BatchError, match=phrase.replace("(", r"\(").replace(")", r"\)")):
-        score_period(s3, bucket, PERIOD, model=champion_model)
+        score_period(s3, bucket, PERIOD, predictor=champion_predictor)
     assert _visible(s3, bucket) == []
 
 
-def test_a_rerun_writes_byte_identical_outputs(s3, bucket, champion_model):
+def test_a_rerun_writes_byte_identical_outputs(s3, bucket, champion_predictor):
     _upload(s3, bucket, _broken_csv())
     runs = []
     for _ in range(2):
-        score_period(s3, bucket, PERIOD, model=champion_model)
+        score_period(s3, bucket, PERIOD, predictor=champion_predictor)
         runs.append(
             {n: s3.get_object(Bucket=bucket, Key=_prefix() + n)["Body"].read() for n in OUTPUTS}
         )
@@ -159,7 +161,7 @@ def test_a_run_killed_after_staging_leaves_no_visible_output(s3, bucket, moto_en
     assert _visible(s3, bucket) == []
 
 
-def test_a_failure_while_publishing_rolls_back(s3, bucket, champion_model, monkeypatch):
+def test_a_failure_while_publishing_rolls_back(s3, bucket, champion_predictor, monkeypatch):
     _upload(s3, bucket, DATA.read_bytes())
     real_copy = s3.copy_object
     calls = []
@@ -172,7 +174,7 @@ def test_a_failure_while_publishing_rolls_back(s3, bucket, champion_model, monke
 
     monkeypatch.setattr(s3, "copy_object", copy_then_fail)
     with pytest.raises(ConnectionError):
-        score_period(s3, bucket, PERIOD, model=champion_model)
+        score_period(s3, bucket, PERIOD, predictor=champion_predictor)
     assert calls[0] == _prefix() + "predictions.parquet"  # it was in place, then removed
     assert _visible(s3, bucket) == []
     assert s3.list_objects_v2(Bucket=bucket, Prefix="_tmp/").get("KeyCount", 0) == 0
@@ -181,7 +183,7 @@ def test_a_failure_while_publishing_rolls_back(s3, bucket, champion_model, monke
 def test_previous_period_is_last_month_in_utc():
     import datetime as dt
 
-    from bento.batch import resolve_period
+    from scoring.job import resolve_period
 
     assert resolve_period("previous", dt.date(2012, 1, 1)) == "2011-12"
     assert resolve_period("previous", dt.date(2011, 7, 31)) == "2011-06"
@@ -191,7 +193,7 @@ def test_previous_period_is_last_month_in_utc():
 
 
 def test_a_refused_write_fails_in_one_sentence_and_publishes_nothing(
-    s3, bucket, champion_model, monkeypatch
+    s3, bucket, champion_predictor, monkeypatch
 ):
     from botocore.exceptions import ClientError
 
@@ -202,5 +204,5 @@ def test_a_refused_write_fails_in_one_sentence_and_publishes_nothing(
 
     monkeypatch.setattr(s3, "copy_object", refuse)
     with pytest.raises(BatchError, match=r"\(AccessDenied\), so nothing was published"):
-        score_period(s3, bucket, PERIOD, model=champion_model)
+        score_period(s3, bucket, PERIOD, predictor=champion_predictor)
     assert _visible(s3, bucket) == []

@@ -7,7 +7,7 @@ import sys
 import pandas as pd
 import pytest
 
-from bento.batch_rows import PERIOD, read_rows, score_rows
+from scoring.rows import PERIOD, read_rows, score_rows
 from tests.batch.conftest import ROOT
 from tests.batch.test_batch_score import BROKEN, _broken_csv
 
@@ -16,7 +16,7 @@ PERIODS = {"2011-11": (ROOT / "data" / "2011-11.csv").read_bytes(), "2011-12": _
 
 @pytest.fixture(scope="module")
 def spark():
-    from bento.spark_backfill import session
+    from scoring.spark_backfill import session
 
     spark = session("local[2]", app="bikeshare-batch-test")
     assert spark.conf.get("spark.ui.enabled") == "false"
@@ -25,9 +25,9 @@ def spark():
 
 
 def test_spark_local_equals_single_process_row_for_row(
-    spark, champion_in_store, champion_model, tmp_path
+    spark, champion_in_store, champion_predictor, tmp_path
 ):
-    from bento.spark_backfill import backfill
+    from scoring.spark_backfill import backfill
 
     for period, body in PERIODS.items():
         (tmp_path / f"{period}.csv").write_bytes(body)
@@ -38,7 +38,7 @@ def test_spark_local_equals_single_process_row_for_row(
     assert spark.sparkContext.pythonExec == sys.executable
 
     for period, body in PERIODS.items():
-        expected = score_rows(champion_model, read_rows(body, period), period)
+        expected = score_rows(champion_predictor, read_rows(body, period), period)
         got = _rows_of(spark_predictions, period).astype({"day": "int64", "hr": "int64"})
         pd.testing.assert_frame_equal(got, expected.predictions, check_exact=True)
         pd.testing.assert_frame_equal(_rows_of(spark_rejects, period), expected.rejects)

@@ -82,7 +82,7 @@ def test_target_must_add_up(data_dir):
 
 def test_cli_rejects_bad_data_in_one_sentence_and_changes_nothing(data_dir, tmp_path):
     corrupt(data_dir / "2011-04.csv", 2, "weathersit", "hail")
-    champion = REPO / "model" / "champion.json"
+    champion = REPO / "config" / "champion.json"
     before = {p.name: p.read_bytes() for p in data_dir.iterdir()}
     champion_before = champion.read_bytes()
     result = model_cli(

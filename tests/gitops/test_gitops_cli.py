@@ -71,8 +71,8 @@ def template_repo(tmp_path_factory) -> Path:
     require_tool("git")
     repo = tmp_path_factory.mktemp("template") / "repo"
     shutil.copytree(ROOT / "argocd", repo / "argocd")
-    (repo / "model").mkdir()
-    (repo / "model/champion.json").write_text(json.dumps(CHAMPION, indent=2))
+    (repo / "config").mkdir()
+    (repo / "config/champion.json").write_text(json.dumps(CHAMPION, indent=2))
     (repo / ".gitignore").write_text("build/\n")
     git(repo, "init", "--quiet", "--initial-branch=main")
     git(repo, "config", "user.name", "gitops test")

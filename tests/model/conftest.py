@@ -10,12 +10,12 @@ REPO = Path(__file__).resolve().parents[2]
 
 @pytest.fixture
 def params() -> dict:
-    return load_params(REPO / "model" / "params.yaml")
+    return load_params(REPO / "config" / "params.yaml")
 
 
 @pytest.fixture
 def champion_copy(tmp_path: Path) -> Path:
     """The committed champion record, copied so a test may (try to) replace it."""
     path = tmp_path / "champion.json"
-    shutil.copy(REPO / "model" / "champion.json", path)
+    shutil.copy(REPO / "config" / "champion.json", path)
     return path

@@ -7,12 +7,18 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from model import flow
+from model.drift import load_settings
 from model.gate import judge
-from model.pipeline import run
 from tests.model_cli import model_cli
 
 REPO = Path(__file__).resolve().parents[2]
-RULES = yaml.safe_load((REPO / "model" / "params.yaml").read_text())["gate"]
+RULES = yaml.safe_load((REPO / "config" / "params.yaml").read_text())["gate"]
+
+
+def run(data_dir, params, champion, out):
+    """The training flow (model/flow.py) with the repository's drift settings."""
+    return flow.run(data_dir, params, champion, load_settings(), out / "reports", out).outcome
 
 
 def metrics(rmse, mae=20.0, r2=0.85, slices=None):

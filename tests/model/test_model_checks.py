@@ -6,9 +6,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from bento.batch_rows import read_rows, reasons_for
 from model.checks import SCORING, TRAINING, value_reasons
 from model.validate import problems_in
+from scoring.rows import read_rows, reasons_for
 
 REPO = Path(__file__).resolve().parents[2]
 WEATHER = "clear, cloudy/misty, light rain/snow, heavy rain/snow"

@@ -16,7 +16,7 @@ def test_same_data_and_params_give_identical_metrics(data_dir, params):
 
 
 def test_committed_champion_is_reproducible_from_git(params):
-    champion = json.loads((REPO / "model" / "champion.json").read_text())
+    champion = json.loads((REPO / "config" / "champion.json").read_text())
     _, candidate, _ = train_candidate(REPO / "data", champion["params"])
     assert candidate["metrics"] == champion["metrics"]
     assert candidate["version"] == champion["version"]

@@ -38,11 +38,11 @@ class Workspace:
     def args(self, command: str, *extra: str) -> list[str]:
         """`python -m model` arguments that touch only this workspace."""
         where = ["--data", str(self.data), "--champion", str(self.champion), command]
-        where += ["--monitoring", str(REPO / "model" / "monitoring.yaml")]
+        where += ["--monitoring", str(REPO / "config" / "monitoring.yaml")]
         if command == "retrain":
             where += ["--reports", str(self.reports), "--out", str(self.out)]
             if "--params" not in extra:
-                where += ["--params", str(REPO / "model" / "params.yaml")]
+                where += ["--params", str(REPO / "config" / "params.yaml")]
         return [*where, *extra]
 
 
@@ -57,7 +57,7 @@ def eleven_months(tmp_path_factory) -> Workspace:
             shutil.copy(path, data / path.name)
     champion = root / "champion.json"
     with one_openmp_thread():
-        model, record, _ = train_candidate(data, load_params(REPO / "model" / "params.yaml"))
+        model, record, _ = train_candidate(data, load_params(REPO / "config" / "params.yaml"))
     # Other areas' tests may have registered this very version in the session's store.
     if registry.load(record["bento_model_tag"]) is None:
         registry.save(model, record)

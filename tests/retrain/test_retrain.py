@@ -92,7 +92,7 @@ def test_report_names_versions_and_has_valid_plots(shifted_run):
 
 def test_worse_candidate_is_rejected_and_champion_unchanged(workspace, tmp_path, capsys):
     shutil.copy(DECEMBER, workspace.data / DECEMBER.name)
-    params = yaml.safe_load((REPO / "model" / "params.yaml").read_text())
+    params = yaml.safe_load((REPO / "config" / "params.yaml").read_text())
     params["estimator"]["max_iter"] = 5
     (tmp_path / "worse.yaml").write_text(yaml.safe_dump(params))
     before = workspace.champion.read_bytes()

@@ -4,16 +4,16 @@ import shutil
 
 import pandas as pd
 
+from model.changes import data_changes
 from model.cli import main
 from model.drift import compare, flagged, load_settings, psi
 from model.record import load
-from model.retrain import data_changes
 from model.validate import data_files, load_valid
 
 from .conftest import DECEMBER, REPO
 from .test_retrain import shifted_december
 
-SETTINGS = load_settings(REPO / "model" / "monitoring.yaml")
+SETTINGS = load_settings(REPO / "config" / "monitoring.yaml")
 
 
 def test_psi_is_zero_for_the_same_histogram_and_grows_with_shift():

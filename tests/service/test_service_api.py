@@ -13,7 +13,7 @@ from model.train import predict
 from tests.service.bad_requests import GOOD_RECORD
 
 REPO = Path(__file__).resolve().parents[2]
-CHAMPION = json.loads((REPO / "model" / "champion.json").read_text())
+CHAMPION = json.loads((REPO / "config" / "champion.json").read_text())
 
 
 def holdout_rows(n: int) -> pd.DataFrame:

@@ -37,8 +37,8 @@ def clone(tmp_path):
     work = tmp_path / "work"
     subprocess.run(["git", "clone", "-q", str(origin), str(work)], check=True)
     git(work, "switch", "-q", "-c", "main")
-    (work / "model").mkdir()
-    (work / "model" / "champion.json").write_text('{"version": "1"}\n')
+    (work / "config").mkdir()
+    (work / "config" / "champion.json").write_text('{"version": "1"}\n')
     (work / "notes.txt").write_text("draft\n")
     git(work, "add", ".")
     git(work, "commit", "-q", "-m", "initial")
@@ -76,21 +76,21 @@ def open_pr(clone: Path, gh, **env: str) -> subprocess.CompletedProcess:
 
 
 def test_changed_paths_become_a_pushed_branch_and_a_pr(clone, gh):
-    (clone / "model" / "champion.json").write_text('{"version": "2"}\n')
+    (clone / "config" / "champion.json").write_text('{"version": "2"}\n')
     (clone / "notes.txt").write_text("unrelated local edit\n")
     (clone / "body.md").write_text("report\n")
     result = open_pr(
         clone,
         gh,
         BRANCH="retrain/7",
-        PATHS="model/champion.json",
+        PATHS="config/champion.json",
         TITLE="model: v2",
         BODY="body.md",
     )
     assert result.returncode == 0, result.stderr
     assert "refs/heads/retrain/7" in git(clone, "ls-remote", "origin")
     changed = git(clone, "show", "--name-only", "--format=", "origin/retrain/7").split()
-    assert changed == ["model/champion.json"]  # only PATHS, never the unrelated edit
+    assert changed == ["config/champion.json"]  # only PATHS, never the unrelated edit
     calls = gh[1].read_text().splitlines()
     assert calls[0] == "auth setup-git"
     assert (
@@ -101,7 +101,7 @@ def test_changed_paths_become_a_pushed_branch_and_a_pr(clone, gh):
 def test_a_branch_made_by_a_target_is_pushed_as_is(clone, gh):
     # make promote leaves a branch with one commit checked out.
     git(clone, "switch", "-q", "-c", "promote/prod-abc")
-    (clone / "model" / "champion.json").write_text('{"version": "3"}\n')
+    (clone / "config" / "champion.json").write_text('{"version": "3"}\n')
     git(clone, "commit", "-q", "-am", "promote(prod): abc")
     result = open_pr(clone, gh)
     assert result.returncode == 0, result.stderr
@@ -110,7 +110,7 @@ def test_a_branch_made_by_a_target_is_pushed_as_is(clone, gh):
 
 
 def test_nothing_to_propose_opens_nothing(clone, gh):
-    result = open_pr(clone, gh, BRANCH="retrain/8", PATHS="model/champion.json", TITLE="t")
+    result = open_pr(clone, gh, BRANCH="retrain/8", PATHS="config/champion.json", TITLE="t")
     assert result.returncode == 0, result.stderr
     assert "nothing to propose" in result.stdout
     assert not gh[1].exists()

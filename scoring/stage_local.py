@@ -1,6 +1,6 @@
 """Local helper of `make score`: put a period's data file where the batch job reads it.
 
-    python -m bento.batch_local stage --period 2011-12 --endpoint-url http://127.0.0.1:4566
+    python -m scoring.stage_local stage --period 2011-12 --endpoint-url http://127.0.0.1:4566
 
 Uses the artifacts bucket Terraform creates in the local stack (`make tf-apply ENV=local`,
 which `make score` runs when the bucket is missing); prints the bucket name. `exists` exits 1
@@ -15,9 +15,8 @@ from pathlib import Path
 
 import boto3
 
-from bento.batch_store import input_key
-
-ROOT = Path(__file__).resolve().parents[1]
+from model import paths
+from scoring.store import input_key
 
 
 def local_bucket_name(endpoint_url: str) -> str:
@@ -26,7 +25,7 @@ def local_bucket_name(endpoint_url: str) -> str:
     return f"bikeshare-local-artifacts-{sts.get_caller_identity()['Account']}"
 
 
-def stage(period: str, endpoint_url: str, data_dir: Path = ROOT / "data") -> str:
+def stage(period: str, endpoint_url: str, data_dir: Path = paths.DATA) -> str:
     source = data_dir / f"{period}.csv"
     if not source.is_file():
         raise SystemExit(f"error: {source} does not exist; pick a period with a file in data/.")
@@ -47,7 +46,7 @@ def bucket_exists(bucket: str, endpoint_url: str) -> bool:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bento.batch_local", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m scoring.stage_local", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     command = sub.add_parser("stage", help="upload data/<period>.csv as the period's input")
     command.add_argument("--period", required=True)

@@ -1,11 +1,11 @@
-"""Backfill on Apache Spark: the row checks and model of bento/batch.py, run in parallel.
+"""Backfill on Apache Spark: the row checks and predictor of scoring/job.py, run in parallel.
 
-    python -m bento.spark_backfill --input 'data/2011-*.csv' --output build/backfill \\
+    python -m scoring.spark_backfill --input 'data/2011-*.csv' --output build/backfill \\
         [--master local[2]]
 
 Each executor loads the champion from the bento's model (shipped with the job as an exported
 .bentomodel file, so a cluster needs no model store) once per Python worker, and scores Arrow
-batches with `mapInPandas` through bento.batch_rows.score_rows: the same function as the
+batches with `mapInPandas` through scoring.rows.score_rows: the same function as the
 single-process job, so both give the same predictions and rejects row for row. Outputs are
 Parquet datasets partitioned by period (predictions/ and rejects/), committed by Spark's
 output committer. Input files must be named <YYYY-MM>.csv: the period comes from the name.
@@ -24,11 +24,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from bento.batch_rows import LINE, PERIOD, PREDICTION, REASON, score_rows
+from scoring.rows import LINE, PERIOD, PREDICTION, REASON, score_rows
 
 PERIOD_FILE = re.compile(r"(\d{4}-\d{2})\.csv$")
 RAW = "raw"  # a rejected row as read, one JSON object (null for scored rows: few columns out)
-_MODELS: dict[str, object] = {}  # per Python worker: load the model once, not per batch
+_PREDICTORS: dict[str, object] = {}  # per Python worker: load once, not per batch
 
 
 def session(master: str = "local[2]", app: str = "bikeshare-backfill"):
@@ -37,7 +37,7 @@ def session(master: str = "local[2]", app: str = "bikeshare-backfill"):
     os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
     if master.startswith("local"):
         # Local workers import this checkout's code, whatever the interpreter's install points
-        # at; on a cluster, ship the code with --py-files (see bento/BATCH.md).
+        # at; on a cluster, ship the code with --py-files (see scoring/README.md).
         root = str(Path(__file__).resolve().parents[1])
         paths = os.environ.get("PYTHONPATH", "").split(os.pathsep)
         if root not in paths:
@@ -92,14 +92,14 @@ def read_periods(spark, paths: list[str]):
     )
 
 
-def _model(tag: str, shipped: str | None):
-    if tag not in _MODELS:
+def _predictor(tag: str, shipped: str | None):
+    if tag not in _PREDICTORS:
         from bentoml.exceptions import NotFound
 
-        from bento.batch import load_model
+        from scoring.job import load_predictor
 
         try:
-            _MODELS[tag] = load_model(tag)
+            _PREDICTORS[tag] = load_predictor(tag)
         except NotFound:
             if shipped is None:
                 raise
@@ -107,17 +107,17 @@ def _model(tag: str, shipped: str | None):
             from pyspark import SparkFiles
 
             bentoml.models.import_model(SparkFiles.get(shipped))
-            _MODELS[tag] = load_model(tag)
-    return _MODELS[tag]
+            _PREDICTORS[tag] = load_predictor(tag)
+    return _PREDICTORS[tag]
 
 
 def _scorer(tag: str, shipped: str | None, columns: list[str]):
     def score(batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
-        model = _model(tag, shipped)
+        predictor = _predictor(tag, shipped)
         for batch in batches:
             for period, part in batch.groupby(PERIOD, sort=False):
                 rows = part.drop(columns=PERIOD).fillna("").reset_index(drop=True)
-                scored = score_rows(model, rows, period)
+                scored = score_rows(predictor, rows, period)
                 predictions = scored.predictions.assign(**{REASON: None, RAW: None})
                 rejects = scored.rejects[[LINE, REASON]].assign(
                     **{RAW: [json.dumps(r) for r in scored.rejects[columns].to_dict("records")]}
@@ -178,17 +178,17 @@ def backfill(spark, paths: list[str], tag: str, ship: bool = True):
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bento.spark_backfill", description=__doc__)
+    parser = argparse.ArgumentParser(prog="bikeshare-backfill", description=__doc__)
     parser.add_argument("--input", nargs="+", required=True, help="CSV files or globs")
     parser.add_argument("--output", required=True, help="directory or s3:// prefix")
     parser.add_argument("--master", default=os.environ.get("SPARK_MASTER", "local[2]"))
     parser.add_argument(
-        "--model", help="bento model tag, name:version (default: model/champion.json's)"
+        "--model", help="bento model tag, name:version (default: config/champion.json's)"
     )
     args = parser.parse_args(argv)
 
     if args.model is None:
-        from bento.batch import champion
+        from scoring.job import champion
 
         args.model = champion().bento_model_tag
     version = args.model.split(":", 1)[1]

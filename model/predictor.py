@@ -1,21 +1,26 @@
-"""Predict from plain columns without a DataFrame: the pipeline redone in numpy.
+"""The one inference path: validated columns in, predicted rentals out.
+
+Used by the online service (bento/service.py), the scheduled scoring job (scoring/job.py) and
+the Spark backfill (scoring/spark_backfill.py) alike, so all three give the same numbers.
 
 The trained pipeline is ColumnTransformer(one-hot + passthrough) -> HistGradientBoosting. On
 small requests the fixed costs dominate: a DataFrame, the ColumnTransformer, and one Python
-call per tree (max_iter of them, 200 in params.yaml). This class
-- reads the fitted encoder's layout and builds the same float matrix directly;
-- for small requests walks all trees at once with numpy (one step per tree level), and sums
+call per tree (max_iter of them, 200 in config/params.yaml). The fast paths
+- read the fitted encoder's layout and build the same float matrix directly;
+- for small requests walk all trees at once with numpy (one step per tree level), and sum
   the leaves in tree order, the same float additions as scikit-learn;
-- for large requests bins the features once with the regressor's own bin mapper and runs
-  its compiled trees on the bins (uint8), as scikit-learn does while fitting: 1.5x faster
-  than `regressor.predict` on 10k rows, which walks float64 features tree by tree.
-It checks itself against the pipeline when built, on rows covering every category and both
-ends of every range, and refuses (ValueError) if the pipeline has another shape or a single
-prediction differs by a single bit; the service then keeps the plain pipeline.
+- for large requests bin the features once with the regressor's own bin mapper and run its
+  compiled trees on the bins (uint8), as scikit-learn does while fitting: 1.5x faster than
+  `regressor.predict` on 10k rows, which walks float64 features tree by tree.
+They check themselves against the pipeline when built, on rows covering every category and
+both ends of every range; if the pipeline has another shape, the scikit-learn version is not
+the one model/compat.py was written for, or a single prediction differs by a single bit, the
+predictor logs why and predicts through the pipeline instead.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -23,7 +28,35 @@ import numpy as np
 import pandas as pd
 from sklearn.preprocessing import FunctionTransformer, OneHotEncoder
 
+from model import compat
 from model.schema import BY_NAME, FEATURES
+
+logger = logging.getLogger("bikeshare.predictor")
+DECIMALS = 3  # a prediction is a count of rentals: thousandths are plenty
+
+
+class Predictor:
+    """Predicted rentals (clipped at 0, rounded to DECIMALS) for validated columns."""
+
+    def __init__(self, pipeline: Any) -> None:
+        self.pipeline = pipeline
+        self.fast: FastPredictor | None
+        try:
+            self.fast = FastPredictor(pipeline)
+        except ValueError as error:  # compat.Unsupported is a ValueError too
+            logger.warning("fast prediction paths off, predicting through the pipeline: %s", error)
+            self.fast = None
+
+    def predict(self, columns: Mapping[str, Sequence]) -> np.ndarray:
+        """columns: feature name -> values (lists or arrays), all of the same length."""
+        if self.fast is not None:
+            raw = self.fast.predict(columns)
+        else:
+            raw = self.pipeline.predict(pd.DataFrame({n: columns[n] for n in FEATURES}))
+        return np.clip(raw, 0, None).round(DECIMALS)
+
+    def predict_frame(self, frame: pd.DataFrame) -> np.ndarray:
+        return self.predict({name: frame[name].to_numpy() for name in FEATURES})
 
 
 class FastPredictor:
@@ -62,7 +95,7 @@ class FastPredictor:
                 out[:, at] = columns[column]
                 at += 1
             else:
-                codes = np.fromiter(map(index.__getitem__, columns[column]), np.intp, rows)
+                codes = _codes(index, columns[column], rows)
                 out[np.arange(rows), at + codes] = 1.0
                 at += len(index)
         return out
@@ -89,9 +122,8 @@ class Forest:
     """The regressor's trees as flat arrays; leaves point to themselves."""
 
     def __init__(self, regressor: Any) -> None:
-        trees = [t for iteration in getattr(regressor, "_predictors", []) for t in iteration]
-        if not trees or regressor.n_trees_per_iteration_ != 1:
-            raise ValueError("not a single-output HistGradientBoosting model")
+        internals = compat.hgb_internals(regressor)
+        trees = internals.trees
         nodes = [t.nodes for t in trees]
         if any(n["is_categorical"].any() for n in nodes):
             raise ValueError("categorical splits are not handled by the fast path")
@@ -107,8 +139,8 @@ class Forest:
         self.right = np.where(leaf, own, flat["right"] + offset).astype(np.intp)
         self.value = flat["value"]
         self.depth = int(flat["depth"].max())
-        self.baseline = regressor._baseline_prediction
-        self.inverse_link = regressor._loss.link.inverse
+        self.baseline = internals.baseline
+        self.inverse_link = internals.inverse_link
 
     def predict(self, features: np.ndarray) -> np.ndarray:
         # Inputs are validated finite numbers: no missing-value branch is ever taken.
@@ -131,18 +163,22 @@ class BinnedForest:
     """The regressor's compiled trees on binned features, summed in scikit-learn's order."""
 
     def __init__(self, regressor: Any) -> None:
-        self.bin_mapper = regressor._bin_mapper
-        self.missing_bin = self.bin_mapper.missing_values_bin_idx_
-        self.trees = [t for iteration in regressor._predictors for t in iteration]
-        self.baseline = regressor._baseline_prediction
-        self.inverse_link = regressor._loss.link.inverse
+        self.internals = compat.hgb_internals(regressor)
 
     def predict(self, features: np.ndarray) -> np.ndarray:
-        binned = self.bin_mapper.transform(features)
-        raw = np.full(len(features), float(np.ravel(self.baseline)[0]))
-        for tree in self.trees:  # one thread: the service runs one worker per core
-            raw += tree.predict_binned(binned, self.missing_bin, 1)
-        return self.inverse_link(raw)
+        inside = self.internals
+        binned = inside.bin_mapper.transform(features)
+        raw = np.full(len(features), float(np.ravel(inside.baseline)[0]))
+        for tree in inside.trees:
+            raw += compat.predict_binned(tree, binned, inside.missing_bin)
+        return inside.inverse_link(raw)
+
+
+def _codes(index: dict[str, int], values: Sequence, rows: int) -> np.ndarray:
+    """Position of each value among the fitted categories (values are validated)."""
+    if rows <= SMALL_ROWS:  # a dict lookup per value beats pandas' setup on a few rows
+        return np.fromiter(map(index.__getitem__, values), np.intp, rows)
+    return pd.Index(list(index)).get_indexer(values)
 
 
 def _probe_rows(rows: int = 48) -> dict[str, list]:

@@ -1,11 +1,11 @@
-"""Batch scoring of one period with the champion model of this bento.
+"""Batch scoring of one period with the champion model of this image.
 
-    python -m bento.batch score --period 2011-12 --bucket B [--endpoint-url URL]
-                                [--max-reject-rate 0.05]
+    bikeshare-score score --period 2011-12 --bucket B [--endpoint-url URL]
+                          [--max-reject-rate 0.05]      (or: python -m scoring score ...)
 
 Reads input/<period>.csv from the bucket, scores it with the model the service ships, and
 writes predictions, rejects and a run record under scores/<period>/<model version>/ (see
-bento/batch_store.py for the layout and the atomic publish). `--period previous` scores the
+scoring/store.py for the layout and the atomic publish). `--period previous` scores the
 month before today (UTC): what the CronJob runs. Exit 0 on success, 1 when too many rows
 are rejected, 2 on a bad input or setup; every failure is one sentence on stderr.
 """
@@ -24,8 +24,10 @@ from pathlib import Path
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from bento.batch_rows import BatchError, Scored, read_rows, score_rows
-from bento.batch_store import (
+from model import compat, paths
+from model.predictor import Predictor
+from scoring.rows import BatchError, Scored, read_rows, score_rows
+from scoring.store import (
     input_key,
     output_prefix,
     parquet_bytes,
@@ -34,7 +36,6 @@ from bento.batch_store import (
     sha256,
 )
 
-CHAMPION_PATH = Path(__file__).resolve().parents[1] / "model" / "champion.json"
 PERIOD = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 DEFAULT_MAX_REJECT_RATE = 0.05
 EXIT_TOO_MANY_REJECTS = 1
@@ -52,7 +53,7 @@ class Champion:
     data_fingerprint: str
 
 
-def champion(path: Path = CHAMPION_PATH) -> Champion:
+def champion(path: Path = paths.CHAMPION) -> Champion:
     record = json.loads(path.read_text())
     return Champion(record["version"], record["bento_model_tag"], record["data"]["fingerprint"])
 
@@ -61,14 +62,15 @@ def load_model(tag: str):
     """The model from the bento when running in its image (BENTO_PATH/models, where
     `bentoml containerize` puts it), else from the local store (BENTOML_HOME)."""
     import bentoml
-    from bentoml._internal.configuration.containers import BentoMLContainer
-    from bentoml._internal.models import ModelStore
 
     bento_models = Path(os.environ.get("BENTO_PATH", "/nonexistent")) / "models"
     if bento_models.is_dir():
-        # Internal API: the same switch `bentoml serve` makes when it loads a bento.
-        BentoMLContainer.model_store.set(ModelStore(str(bento_models)))
+        compat.use_model_store(bento_models)  # the switch `bentoml serve` makes for a bento
     return bentoml.sklearn.load_model(tag)
+
+
+def load_predictor(tag: str) -> Predictor:
+    return Predictor(load_model(tag))
 
 
 def resolve_period(text: str, today: dt.date | None = None) -> str:
@@ -124,13 +126,17 @@ def run_record(
 
 
 def score_period(
-    s3, bucket: str, period: str, max_rate: float = DEFAULT_MAX_REJECT_RATE, model=None
+    s3,
+    bucket: str,
+    period: str,
+    max_rate: float = DEFAULT_MAX_REJECT_RATE,
+    predictor: Predictor | None = None,
 ) -> dict:
     """Score one period end to end; returns the run record. Raises BatchError on failure,
     having written nothing visible."""
     started = time.monotonic()
     champ = champion()
-    model = model if model is not None else load_model(champ.bento_model_tag)
+    predictor = predictor if predictor is not None else load_predictor(champ.bento_model_tag)
     key = input_key(period)
     try:
         data = read_object(s3, bucket, key)
@@ -144,7 +150,7 @@ def score_period(
     except BotoCoreError as err:
         raise BatchError(f"cannot reach S3 to read s3://{bucket}/{key} ({err}).") from err
     raw = read_rows(data, f"s3://{bucket}/{key}")
-    scored = score_rows(model, raw, period)
+    scored = score_rows(predictor, raw, period)
     rows_in = len(raw)
     # Never drop a row silently.
     assert rows_in == len(scored.predictions) + len(scored.rejects), "rows in != scored + rejected"
@@ -176,7 +182,7 @@ def s3_client(endpoint_url: str | None):
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m bento.batch", description=__doc__)
+    parser = argparse.ArgumentParser(prog="bikeshare-score", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     score = sub.add_parser("score", help="score one period's input from the bucket")
     score.add_argument("--period", required=True, help="YYYY-MM, or 'previous' (last month)")

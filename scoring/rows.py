@@ -1,5 +1,5 @@
-"""Row checks and scoring shared by the single-process job (bento/batch.py) and Spark
-(bento/spark_backfill.py): one code path, so both give the same predictions and rejects.
+"""Row checks and scoring shared by the single-process job (scoring/job.py) and Spark
+(scoring/spark_backfill.py): one code path, so both give the same predictions and rejects.
 
 Input rows arrive as text (CSV). A row that breaks the data contract in model/schema.py is
 rejected with a reason naming the column and the value; the rest are scored with the model.
@@ -25,8 +25,8 @@ import numpy as np
 import pandas as pd
 
 from model.checks import SCORING, value_reasons
+from model.predictor import Predictor
 from model.schema import BY_NAME, FEATURES, KEY, MONTHS
-from model.train import predict
 
 LINE = "line"  # the row's line in its file (header = line 1), the one stable row identifier
 PERIOD = "period"
@@ -112,7 +112,7 @@ def _numpy(kind: str) -> str:
     return "int64" if kind == "int" else "float64"
 
 
-def score_rows(model, raw: pd.DataFrame, period: str) -> Scored:
+def score_rows(predictor: Predictor, raw: pd.DataFrame, period: str) -> Scored:
     """Check every row, score the valid ones; rows in = predictions + rejects, always."""
     reasons = reasons_for(raw, period)
     bad = reasons != ""
@@ -121,7 +121,7 @@ def score_rows(model, raw: pd.DataFrame, period: str) -> Scored:
         {
             LINE: raw.loc[~bad, LINE].astype("int64"),
             **{k: valid[k] for k in KEY},
-            PREDICTION: predict(model, valid) if len(valid) else np.empty(0),
+            PREDICTION: predictor.predict_frame(valid) if len(valid) else np.empty(0),
         }
     ).reset_index(drop=True)
     rejects = raw[bad].assign(**{REASON: reasons[bad]}).reset_index(drop=True)

@@ -1,0 +1,5 @@
+import sys
+
+from scoring.job import main
+
+sys.exit(main())
