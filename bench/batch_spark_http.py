@@ -48,14 +48,11 @@ def _typed(batch: pd.DataFrame) -> dict:
 
 def predict_in_worker(batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
     """The other design, reduced to the same work: the model in the Python worker."""
-    import bentoml
+    from scoring.job import champion, load_predictor
 
-    from scoring.job import champion
-    from model.train import predict
-
-    model = bentoml.sklearn.load_model(champion().bento_model_tag)
+    predictor = load_predictor(champion().bento_model_tag)
     for batch in batches:
-        yield pd.DataFrame({"rentals": predict(model, pd.DataFrame(_typed(batch)))})
+        yield pd.DataFrame({"rentals": predictor.predict_frame(pd.DataFrame(_typed(batch)))})
 
 
 def score_over_http(batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:

@@ -33,10 +33,10 @@ import boto3
 
 from bench.batch_data import write_period
 from bench.servers import free_port, project_server
+from model.schema import FEATURES
 from scoring.job import champion, load_predictor, score_period
 from scoring.rows import read_rows, typed
 from scoring.store import input_key
-from model.schema import FEATURES
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results"
