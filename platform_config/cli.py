@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -29,6 +31,8 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("register", help="gitops_bridge output → argocd/clusters/ENV.yaml")
     p.add_argument("--env", required=True)
     p.add_argument("--from", dest="source", type=Path, help="JSON file (default: stdin)")
+    p = sub.add_parser("github-variables", help="gh variable set, from .github/variables.json")
+    p.add_argument("--dry-run", action="store_true", help="print the gh commands only")
     p = sub.add_parser("expand", help="Applications the ApplicationSets make for argocd/clusters")
     p.add_argument("--out", type=Path, help="write YAML here (default: stdout)")
     return parser
@@ -54,6 +58,23 @@ def registered_clusters(root: Path) -> list[dict]:
 def expanded(root: Path) -> list[dict]:
     """Every Application of every registered cluster, ApplicationSets expanded."""
     return appsets.expand_all(kustomize(root, APPS), registered_clusters(root))
+
+
+def github_variables(root: Path, dry_run: bool) -> int:
+    """Set each variable in its scope (repository, or an environment) with the gh CLI."""
+    scopes = json.loads((root / configure.GITHUB_VARIABLES).read_text())
+    commands = []
+    for scope, variables in scopes.items():
+        where = [] if scope == "repository" else ["--env", scope.removeprefix("environment:")]
+        for name, value in variables.items():
+            commands.append(["gh", "variable", "set", name, "--body", value, *where])
+    if not dry_run and shutil.which("gh") is None:
+        raise ConfigError("gh not found: install the GitHub CLI and run `gh auth login`.")
+    for command in commands:
+        print(" ".join(command))
+        if not dry_run:
+            subprocess.run(command, check=True)
+    return 0
 
 
 def run(args: argparse.Namespace) -> int:
@@ -88,6 +109,8 @@ def run(args: argparse.Namespace) -> int:
         )
         print(f"wrote {target.relative_to(root)}")
         return 0
+    if args.command == "github-variables":
+        return github_variables(root, args.dry_run)
     apps = expanded(root)
     text = yaml.safe_dump_all(apps, sort_keys=False, width=100)
     if args.out:

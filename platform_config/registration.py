@@ -140,11 +140,11 @@ def secret(bridge: dict, source: str) -> dict:
 
 def render(bridge: dict, source: str) -> str:
     how = {
-        "terraform": "`make register ENV=…` from `terraform output -json gitops_bridge`",
-        "sample": "`make configure` from config/platform.yaml (a sample: replace it with "
-        "`make register ENV=…` after `terraform apply`)",
+        "terraform": "# Written by `make cluster-register` from `terraform output -json gitops_bridge`.\n",
+        "sample": "# A sample written by `make configure` from config/platform.yaml; after\n"
+        "# `terraform apply`, `make cluster-register ENV=...` replaces it with the real outputs.\n",
     }[source]
-    header = f"# Argo CD cluster registration (gitops-bridge), written by {how}. Do not edit.\n"
+    header = f"# Argo CD cluster registration (gitops-bridge). Do not edit.\n{how}"
     return header + yaml.safe_dump(secret(bridge, source), sort_keys=False, width=100)
 
 
