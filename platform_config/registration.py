@@ -140,7 +140,7 @@ def secret(bridge: dict, source: str) -> dict:
 
 def render(bridge: dict, source: str) -> str:
     how = {
-        "terraform": "# Written by `make cluster-register` from `terraform output -json gitops_bridge`.\n",
+        "terraform": "# Written by `make cluster-register` from Terraform's gitops_bridge.\n",
         "sample": "# A sample written by `make configure` from config/platform.yaml; after\n"
         "# `terraform apply`, `make cluster-register ENV=...` replaces it with the real outputs.\n",
     }[source]
