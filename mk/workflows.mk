@@ -3,8 +3,8 @@
 # Overridable so the tests can point the same targets at broken fixtures.
 WF_DIR ?= .github/workflows
 WORKFLOWS ?= $(wildcard $(WF_DIR)/*.yml)
-# Where the workflows post; GitHub sets GITHUB_REPOSITORY, a laptop gets the project's.
-GITHUB_REPOSITORY ?= acme-mlops/bikeshare-gitops
+# Where the workflows post; GitHub sets GITHUB_REPOSITORY, a laptop gets config/platform.yaml's.
+GITHUB_REPOSITORY ?= $(shell sed -n 's/^github_repository: *//p' config/platform.yaml)
 export GITHUB_REPOSITORY
 PR_COMMENT := .github/scripts/pr-comment.sh
 

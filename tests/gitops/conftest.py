@@ -44,12 +44,12 @@ def _differences(a, b, path=""):
 
 
 # What may differ between environments: replicas, resources, environment values (env vars,
-# IRSA role, host, a job's schedule) and the image with its model version.
+# IRSA role, host, VPC CIDR, a job's schedule) and the image with its model version.
 ALLOWED = re.compile(
     r"^(/spec/(minReplicas|maxReplicas|schedule)"
     r"|.*/containers/\d+/(resources|env)/.*|.*/containers/\d+/image"
     r"|/metadata/annotations/eks\.amazonaws\.com/role-arn"
-    r"|/spec/rules/0/host|/spec/tls/0/hosts/0"
+    r"|/spec/rules/0/host|/spec/tls/0/hosts/0|/spec/ingress/0/from/0/ipBlock/cidr"
     rf"|.*/metadata/annotations/{re.escape(MODEL_VERSION_KEY)})$"
 )
 
@@ -75,5 +75,22 @@ def rendered_docs(rendered) -> dict[str, list[dict]]:
 
 @pytest.fixture(scope="session")
 def argocd_docs() -> list[dict]:
-    """The Argo CD objects the root application syncs (projects and Applications)."""
+    """The Argo CD objects the root application syncs (projects, ApplicationSets, the root)."""
     return list(yaml.safe_load_all(kustomize(ROOT / "argocd/apps")))
+
+
+@pytest.fixture(scope="session")
+def cluster_secrets() -> list[dict]:
+    """The committed cluster registrations (argocd/clusters/)."""
+    from platform_config.cli import registered_clusters
+
+    return registered_clusters(ROOT)
+
+
+@pytest.fixture(scope="session")
+def expanded_apps(argocd_docs, cluster_secrets) -> list[dict]:
+    """Every Application the ApplicationSets generate for the committed registrations
+    (our expansion of the cluster generator, platform_config/appsets.py, not Argo CD's)."""
+    from platform_config.appsets import expand_all
+
+    return expand_all(argocd_docs, cluster_secrets)

@@ -1,19 +1,23 @@
-"""Argo CD objects: JSON schemas (@kubernetes-models/argo-cd) and the project's restrictions."""
+"""Argo CD objects: JSON schemas (@kubernetes-models/argo-cd) and the project's restrictions,
+on the objects the root syncs and on every Application the ApplicationSets generate for the
+committed cluster registrations (our expansion, platform_config/appsets.py)."""
 
 from __future__ import annotations
 
 import json
 import os
 import subprocess
+from fnmatch import fnmatch
 from pathlib import Path
 
 import pytest
 
 from gitops.layout import ENVIRONMENTS, OVERLAYS
+from platform_config.config import load
 
 from .conftest import ROOT, require_tool
 
-REPO_URL = "https://github.com/acme-mlops/bikeshare-gitops.git"
+REPO_URL = load(ROOT).repo_url
 VALIDATOR = Path(__file__).parent / "argo_schema" / "validate.mjs"
 # Kinds the project allows although the current manifests do not render them yet.
 PLANNED_KINDS = {("batch", "CronJob")}
@@ -41,28 +45,36 @@ def of_kind(docs: list[dict], kind: str) -> dict[str, dict]:
 def test_argocd_objects_match_their_schemas(argocd_docs):
     result = validate_argo(argocd_docs)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert result.stdout.count("ok ") == len(argocd_docs) == 5
+    kinds = sorted(d["kind"] for d in argocd_docs)
+    assert kinds.count("ApplicationSet") == 8 and kinds.count("AppProject") == 3, kinds
+    assert result.stdout.count("ok ") == len(argocd_docs)
 
 
-def test_schema_check_rejects_a_wrong_type(argocd_docs):
-    app = json.loads(json.dumps(of_kind(argocd_docs, "Application")["bikeshare-prod"]))
+def test_generated_applications_match_their_schemas(expanded_apps):
+    result = validate_argo(expanded_apps)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.count("ok Application/") == len(expanded_apps) == 8 * len(ENVIRONMENTS)
+
+
+def test_schema_check_rejects_a_wrong_type(expanded_apps):
+    app = json.loads(json.dumps(of_kind(expanded_apps, "Application")["bikeshare-prod"]))
     app["spec"]["syncPolicy"]["automated"]["prune"] = "yes"
     result = validate_argo([app])
     assert result.returncode == 1 and "FAIL Application/bikeshare-prod" in result.stdout
 
 
 def test_schema_check_rejects_a_misspelled_key(argocd_docs):
-    app = json.loads(json.dumps(of_kind(argocd_docs, "Application")["bikeshare-staging"]))
-    app["spec"]["syncPolicy"]["automated"]["selfheal"] = True
-    result = validate_argo([app])
-    assert result.returncode == 1 and "/spec/syncPolicy/automated/selfheal" in result.stdout
+    appset = json.loads(json.dumps(of_kind(argocd_docs, "ApplicationSet")["bikeshare"]))
+    appset["spec"]["template"]["spec"]["syncPolicy"]["automated"]["selfheal"] = True
+    result = validate_argo([appset])
+    assert result.returncode == 1 and "/automated/selfheal" in result.stdout
 
 
-def test_one_application_per_environment_from_this_repository(argocd_docs):
-    apps = of_kind(argocd_docs, "Application")
-    assert set(apps) == {"bikeshare-root", *(f"bikeshare-{env}" for env in ENVIRONMENTS)}
+def test_one_application_per_environment_from_this_repository(expanded_apps, argocd_docs):
+    apps = of_kind(expanded_apps, "Application")
     for env in ENVIRONMENTS:
-        spec = apps[f"bikeshare-{env}"]["spec"]
+        app = apps[f"bikeshare-{env}"]
+        spec = app["spec"]
         assert spec["project"] == "bikeshare"
         assert spec["source"] == {
             "repoURL": REPO_URL,
@@ -70,22 +82,37 @@ def test_one_application_per_environment_from_this_repository(argocd_docs):
             "path": (OVERLAYS / env).as_posix(),
         }
         assert (ROOT / spec["source"]["path"] / "kustomization.yaml").is_file()
-        assert spec["destination"] == {"name": f"bikeshare-{env}", "namespace": "bikeshare"}
+        # Argo CD runs in each environment's cluster: the destination is that cluster.
+        assert spec["destination"] == {
+            "server": "https://kubernetes.default.svc",
+            "namespace": "bikeshare",
+        }
         # Both sync what is merged to main; prod's gate is the reviewed promotion PR.
         assert spec["syncPolicy"]["automated"] == {"prune": True, "selfHeal": True}
-    root = apps["bikeshare-root"]["spec"]
+        # preserveResourcesOnDeletion: deleting an Application never deletes the workload.
+        assert "finalizers" not in app["metadata"]
+    root = of_kind(argocd_docs, "Application")["bikeshare-root"]["spec"]
     assert root["source"]["path"] == "argocd/apps" and root["project"] == "bikeshare-root"
 
 
-def test_projects_restrict_source_destinations_and_kinds(argocd_docs, rendered_docs):
+def _permits(project: dict, app: dict) -> bool:
+    spec = project["spec"]
+    source, dest = app["spec"]["source"], app["spec"]["destination"]
+    return any(fnmatch(source["repoURL"], repo) for repo in spec["sourceRepos"]) and any(
+        fnmatch(dest["server"], d["server"]) and fnmatch(dest["namespace"], d["namespace"])
+        for d in spec["destinations"]
+    )
+
+
+def test_projects_permit_every_application_and_restrict_kinds(
+    argocd_docs, expanded_apps, rendered_docs
+):
     projects = of_kind(argocd_docs, "AppProject")
-    for project in projects.values():
-        assert project["spec"]["sourceRepos"] == [REPO_URL]
-    apps = of_kind(argocd_docs, "Application")
-    for app in apps.values():
-        spec = projects[app["spec"]["project"]]["spec"]
-        assert app["spec"]["source"]["repoURL"] in spec["sourceRepos"]
-        assert app["spec"]["destination"] in spec["destinations"]
+    apps = [*expanded_apps, *of_kind(argocd_docs, "Application").values()]
+    for app in apps:
+        assert _permits(projects[app["spec"]["project"]], app), app["metadata"]["name"]
+    for name in ("bikeshare", "bikeshare-root"):
+        assert projects[name]["spec"]["sourceRepos"] == [REPO_URL]
 
     spec = projects["bikeshare"]["spec"]
     assert spec["clusterResourceWhitelist"] == [{"group": "", "kind": "Namespace"}]

@@ -5,6 +5,8 @@ from pathlib import Path
 
 import yaml
 
+from platform_config.config import load
+
 ROOT = Path(__file__).resolve().parents[2]
 POLICY = yaml.safe_load((ROOT / "argocd/policies/verify-image-signatures.yaml").read_text())
 RELEASE = ROOT / ".github/workflows/release.yml"
@@ -35,7 +37,7 @@ def test_keyless_subject_is_the_release_workflow_that_signs():
     keyless = verify["attestors"][0]["entries"][0]["keyless"]
     assert keyless["issuer"] == "https://token.actions.githubusercontent.com"
     assert keyless["subject"] == (
-        "https://github.com/acme-mlops/bikeshare-gitops/.github/workflows/release.yml"
+        f"https://github.com/{load(ROOT).github_repository}/.github/workflows/release.yml"
         "@refs/heads/main"
     )
     assert "make sign SIGNER=cosign" in RELEASE.read_text()

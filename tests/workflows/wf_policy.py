@@ -12,6 +12,9 @@ Rules (ids in brackets):
   [thin-run]     every run step is `make <target>` (wiring only, no logic in YAML)
   [run-expr]     no ${{ }} inside run: values reach the shell through env (no injection)
   [checkout-creds] checkout never leaves the token in .git/config
+  [bot-token]    a step that opens or merges a PR (make wf-open-pr / wf-automerge) uses the
+                 GitHub App token when configured (GH_TOKEN from the job's app-token step,
+                 falling back to github.token), so the PR's checks start
 """
 
 from __future__ import annotations
@@ -33,6 +36,9 @@ MAKE_LINE = re.compile(r'^(sudo env "PATH=\$PATH" ("HOME=\$HOME" )?)?make [a-z][
 UNTRUSTED_TRIGGERS = {"pull_request_target", "workflow_run"}
 PR_HEAD_REFS = ("pull_request.head", "github.head_ref", "refs/pull/", "workflow_run.head")
 BROAD = {"write-all", "read-all"}
+APP_TOKEN_ACTION = "actions/create-github-app-token"
+BOT_PR_TARGETS = re.compile(r"\bmake (wf-open-pr|wf-automerge)\b")
+BOT_TOKEN = "${{ steps.app-token.outputs.token || github.token }}"
 
 Violation = tuple[str, str]
 
@@ -160,6 +166,28 @@ def check_steps(jobs: dict[str, Any]) -> list[Violation]:
     return out
 
 
+def check_bot_token(jobs: dict[str, Any]) -> list[Violation]:
+    out = []
+    for name, job in jobs.items():
+        steps = _steps(job)
+        has_app = any(
+            s.get("id") == "app-token" and _action(s.get("uses", "")) == APP_TOKEN_ACTION
+            for s in steps
+        )
+        for index, step in enumerate(steps, 1):
+            if not BOT_PR_TARGETS.search(step.get("run") or ""):
+                continue
+            token = (step.get("env") or {}).get("GH_TOKEN")
+            if not has_app or token != BOT_TOKEN:
+                out.append(
+                    (
+                        "bot-token",
+                        f"job {name} step {index}: open/merge PRs with GH_TOKEN: {BOT_TOKEN}",
+                    )
+                )
+    return out
+
+
 def check(path: Path) -> list[Violation]:
     text = path.read_text()
     doc = load(path)
@@ -171,4 +199,5 @@ def check(path: Path) -> list[Violation]:
         + check_jobs(doc, jobs)
         + check_untrusted_checkout(doc, jobs)
         + check_steps(jobs)
+        + check_bot_token(jobs)
     )

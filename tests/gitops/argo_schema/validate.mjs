@@ -28,13 +28,15 @@ function declaredFields(dir) {
 const scoped = join(modules, "node_modules/@kubernetes-models");
 const fields = new Set([...declaredFields(join(scoped, "argo-cd")), ...declaredFields(join(scoped, "apimachinery"))]);
 
-// Keys that no type declares: free-form maps (labels, annotations) are not checked.
+// Keys that no type declares: free-form maps (labels, annotations, label selectors' matchLabels,
+// Helm valuesObject) are not checked.
+const FREE_FORM = new Set(["labels", "annotations", "matchLabels", "valuesObject"]);
 function unknownKeys(node, path = "") {
   if (Array.isArray(node)) return node.flatMap((item, i) => unknownKeys(item, `${path}/${i}`));
   if (node === null || typeof node !== "object") return [];
   return Object.entries(node).flatMap(([key, value]) => {
     if (!fields.has(key)) return [`${path}/${key}`];
-    return key === "labels" || key === "annotations" ? [] : unknownKeys(value, `${path}/${key}`);
+    return FREE_FORM.has(key) ? [] : unknownKeys(value, `${path}/${key}`);
   });
 }
 
