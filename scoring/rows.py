@@ -12,6 +12,7 @@ value of a column: per-row Python loops would dominate the cost of scoring 1M ro
 
 from __future__ import annotations
 
+import csv
 import io
 import os
 from dataclasses import dataclass
@@ -23,6 +24,8 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pcsv
 
 from model.checks import SCORING, value_reasons
 from model.predictor import Predictor
@@ -48,10 +51,15 @@ class Scored:
 def read_rows(data: bytes, source: str) -> pd.DataFrame:
     """Parse a CSV file as text, numbered by file line; fail in one sentence on a bad file."""
     try:
-        raw = pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as err:
-        first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
-        raise BatchError(f"{source} is not a readable CSV file ({first}).") from err
+        raw = _read_arrow(data)
+    except (pa.ArrowInvalid, UnicodeDecodeError, IndexError, ValueError):
+        # Short or long rows, bad bytes, no header: pandas reads short rows (missing fields
+        # become empty text, rejected per row below) and names what is wrong with the rest.
+        try:
+            raw = pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False)
+        except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as err:
+            first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+            raise BatchError(f"{source} is not a readable CSV file ({first}).") from err
     missing = [c for c in REQUIRED if c not in raw.columns]
     if missing:
         raise BatchError(
@@ -65,6 +73,24 @@ def read_rows(data: bytes, source: str) -> pd.DataFrame:
     return raw
 
 
+def _read_arrow(data: bytes) -> pd.DataFrame:
+    """Every column as text, parsed by Arrow's CSV reader: 2-3x faster than pandas' on 1M
+    rows, one thread (the job gets one core). Columns stay Arrow strings: factorizing them
+    below costs a fraction of Python strings."""
+    header = data[: data.index(b"\n")].decode("utf-8").rstrip("\r")
+    names = next(csv.reader([header]))
+    table = pcsv.read_csv(
+        io.BytesIO(data),
+        read_options=pcsv.ReadOptions(use_threads=False),
+        convert_options=pcsv.ConvertOptions(
+            column_types=dict.fromkeys(names, pa.string()),
+            strings_can_be_null=False,
+            quoted_strings_can_be_null=False,
+        ),
+    )
+    return table.to_pandas(types_mapper=pd.ArrowDtype)
+
+
 def month_of(period: str) -> str:
     """'2011-12' -> 'Dec', the schema's spelling of the period's month."""
     return MONTHS[int(period[5:7]) - 1]
@@ -73,15 +99,24 @@ def month_of(period: str) -> str:
 def _distinct(column: pd.Series) -> tuple[np.ndarray, pd.Series]:
     """(code per row, stripped distinct values): a column of 1M rows holds a few thousand
     distinct texts at most, so the string work is done once per distinct value."""
-    codes, uniques = pd.factorize(column.astype(str))
-    return codes, pd.Series(uniques, dtype=object).str.strip()
+    codes, uniques = pd.factorize(column)
+    return codes, pd.Series(np.asarray(uniques, dtype=object), dtype=object).str.strip()
 
 
-def reasons_for(raw: pd.DataFrame, period: str) -> pd.Series:
+Distinct = dict[str, tuple[np.ndarray, pd.Series]]
+
+
+def distinct_values(raw: pd.DataFrame) -> Distinct:
+    """Every required column factorized once, for the checks and the typing alike."""
+    return {name: _distinct(raw[name]) for name in REQUIRED}
+
+
+def reasons_for(raw: pd.DataFrame, period: str, distinct: Distinct | None = None) -> pd.Series:
     """One reason per row ('' when the row is valid), every failed check listed."""
+    distinct = distinct if distinct is not None else distinct_values(raw)
     reasons = np.full(len(raw), "", dtype=object)
     for name in REQUIRED:
-        codes, values = _distinct(raw[name])
+        codes, values = distinct[name]
         per_value = value_reasons(name, values, SCORING).to_numpy()
         bad_value = per_value != ""
         if not bad_value.any():
@@ -91,21 +126,33 @@ def reasons_for(raw: pd.DataFrame, period: str) -> pd.Series:
         old, new = reasons[bad], per_value[codes[bad]]
         reasons[bad] = np.where(old == "", new, old + "; " + new)
     month = month_of(period)
-    codes, values = _distinct(raw["mnth"])
+    codes, values = distinct["mnth"]
     other_month = (values.to_numpy() != month)[codes] & (reasons == "")
     reasons[other_month] = f"mnth: does not match the period {period} ({month})"
     return pd.Series(reasons, index=raw.index, dtype=object)
 
 
-def typed(rows: pd.DataFrame) -> pd.DataFrame:
-    """Valid text rows -> the model's input types (parsed once per distinct value)."""
+def typed(
+    raw: pd.DataFrame, distinct: Distinct | None = None, rows: np.ndarray | None = None
+) -> pd.DataFrame:
+    """Valid text rows (the mask `rows`, default all) -> the model's input types, parsed once
+    per distinct value that a valid row uses."""
+    distinct = distinct if distinct is not None else distinct_values(raw)
+    rows = rows if rows is not None else np.ones(len(raw), dtype=bool)
     out = {}
     for name in REQUIRED:
         kind = BY_NAME[name].kind
-        codes, values = _distinct(rows[name])
-        parsed = values if kind == "category" else values.astype(float).astype(_numpy(kind))
-        out[name] = parsed.to_numpy()[codes]
-    return pd.DataFrame(out, index=rows.index)
+        codes, values = distinct[name]
+        codes = codes[rows]
+        if kind == "category":
+            parsed = values.to_numpy()
+        else:
+            used = np.zeros(len(values), dtype=bool)
+            used[codes] = True
+            parsed = np.zeros(len(values), dtype=_numpy(kind))
+            parsed[used] = values[used].astype(float).astype(_numpy(kind))
+        out[name] = parsed[codes]
+    return pd.DataFrame(out, index=raw.index[rows])
 
 
 def _numpy(kind: str) -> str:
@@ -114,9 +161,10 @@ def _numpy(kind: str) -> str:
 
 def score_rows(predictor: Predictor, raw: pd.DataFrame, period: str) -> Scored:
     """Check every row, score the valid ones; rows in = predictions + rejects, always."""
-    reasons = reasons_for(raw, period)
-    bad = reasons != ""
-    valid = typed(raw[~bad])
+    distinct = distinct_values(raw)
+    reasons = reasons_for(raw, period, distinct)
+    bad = (reasons != "").to_numpy()
+    valid = typed(raw, distinct, ~bad)
     predictions = pd.DataFrame(
         {
             LINE: raw.loc[~bad, LINE].astype("int64"),
@@ -124,7 +172,9 @@ def score_rows(predictor: Predictor, raw: pd.DataFrame, period: str) -> Scored:
             PREDICTION: predictor.predict_frame(valid) if len(valid) else np.empty(0),
         }
     ).reset_index(drop=True)
-    rejects = raw[bad].assign(**{REASON: reasons[bad]}).reset_index(drop=True)
+    # The rows as read, as plain text (Arrow-backed columns would change the Parquet schema).
+    text = {c: object for c in raw.columns if isinstance(raw[c].dtype, pd.ArrowDtype)}
+    rejects = raw[bad].astype(text).assign(**{REASON: reasons[bad]}).reset_index(drop=True)
     if len(predictions) + len(rejects) != len(raw):
         raise AssertionError("rows in != rows scored + rows rejected")
     return Scored(predictions, rejects)

@@ -19,6 +19,7 @@ import os
 import re
 import sys
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -181,23 +182,36 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="bikeshare-backfill", description=__doc__)
     parser.add_argument("--input", nargs="+", required=True, help="CSV files or globs")
     parser.add_argument("--output", required=True, help="directory or s3:// prefix")
-    parser.add_argument("--master", default=os.environ.get("SPARK_MASTER", "local[2]"))
+    parser.add_argument(
+        "--master",
+        default=os.environ.get("SPARK_MASTER", "local[2]"),
+        help="Spark master URL: local[N] here, yarn on EMR, k8s://… (default: %(default)s)",
+    )
     parser.add_argument(
         "--model", help="bento model tag, name:version (default: config/champion.json's)"
     )
     args = parser.parse_args(argv)
+    started = time.monotonic()
+
+    def progress(stage: str) -> None:  # Spark is quiet for tens of seconds: say where it is
+        print(f"[{time.monotonic() - started:6.1f} s] {stage}", flush=True)
 
     if args.model is None:
         from scoring.job import champion
 
         args.model = champion().bento_model_tag
     version = args.model.split(":", 1)[1]
+    progress(f"starting Spark ({args.master})")
     spark = session(args.master)
     try:
+        progress("session ready; reading and numbering rows")
         predictions, rejects = backfill(spark, args.input, args.model)
         out = f"{args.output.rstrip('/')}/{version}"
+        progress(f"scoring with {args.model}, writing predictions")
         predictions.write.mode("overwrite").partitionBy(PERIOD).parquet(f"{out}/predictions")
+        progress("writing rejects")
         rejects.write.mode("overwrite").partitionBy(PERIOD).parquet(f"{out}/rejects")
+        progress("counting")
         counts = {r[PERIOD]: r["count"] for r in predictions.groupBy(PERIOD).count().collect()}
         rejected = {r[PERIOD]: r["count"] for r in rejects.groupBy(PERIOD).count().collect()}
     finally:

@@ -49,10 +49,14 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m scoring.stage_local", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     command = sub.add_parser("stage", help="upload data/<period>.csv as the period's input")
-    command.add_argument("--period", required=True)
-    command.add_argument("--endpoint-url", required=True)
+    command.add_argument("--period", required=True, help="YYYY-MM: the file data/<period>.csv")
+    command.add_argument(
+        "--endpoint-url", required=True, help="the moto server, https://127.0.0.1:PORT"
+    )
     exists = sub.add_parser("exists", help="exit 0 when the local artifacts bucket exists")
-    exists.add_argument("--endpoint-url", required=True)
+    exists.add_argument(
+        "--endpoint-url", required=True, help="the moto server, https://127.0.0.1:PORT"
+    )
     args = parser.parse_args(argv)
     if args.command == "exists":
         return 0 if bucket_exists(local_bucket_name(args.endpoint_url), args.endpoint_url) else 1
