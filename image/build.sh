@@ -74,6 +74,7 @@ set +e
   --opt "label=org.opencontainers.image.revision=$revision" \
   --opt "label=org.opencontainers.image.title=bikeshare" 2>&1 |
   tee "$log" | while IFS= read -r line; do
+  line=${line#INFO: } # BentoML prefixes podman's lines
   case $line in
   STEP\ * | COMMIT* | "Successfully tagged"*) printf '  [%4d s] %s\n' $((SECONDS - start)) "${line:0:110}" ;;
   esac
