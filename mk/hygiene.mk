@@ -18,3 +18,17 @@ wf-provenance-subject: ## Hand name= and digest= of the pushed image to the prov
 	@ref=$$(cat $(PROVENANCE_REF_FILE)); \
 	case $$ref in *@sha256:*) ;; *) echo "$(PROVENANCE_REF_FILE) holds '$$ref', not NAME@sha256:…" >&2; exit 1;; esac; \
 	printf 'name=%s\ndigest=%s\n' "$${ref%@*}" "$${ref#*@}" >>"$${GITHUB_OUTPUT:-/dev/stdout}"
+
+# Report plots where reviewers read them: uploaded to the report-assets branch, linked by
+# commit (the PR body and the sticky comment cannot show relative images).
+REPORT_IMAGE_BASE_FILE := build/report-image-base.txt
+
+.PHONY: wf-report-images
+wf-report-images: ## Upload this run's report plots (branch report-assets); their URL in build/report-image-base.txt
+	@rm -f $(REPORT_IMAGE_BASE_FILE)
+	@if [ ! -s build/candidate/gate.json ]; then echo "No build/candidate/gate.json: no plots to upload."; exit 0; fi; \
+	version=$$($(PYTHON) -c 'import json; print(json.load(open("build/candidate/gate.json"))["candidate"]["version"])'); \
+	if ! compgen -G "reports/$$version/*.png" >/dev/null; then echo "No plots in reports/$$version: nothing to upload."; exit 0; fi; \
+	.github/scripts/publish-report-images.sh "reports/$$version" "$${GITHUB_RUN_ID:-local}/$$version" >$(REPORT_IMAGE_BASE_FILE).tmp; \
+	mv $(REPORT_IMAGE_BASE_FILE).tmp $(REPORT_IMAGE_BASE_FILE); \
+	echo "report plots: $$(cat $(REPORT_IMAGE_BASE_FILE))"
