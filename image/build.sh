@@ -60,16 +60,31 @@ chmod 755 "$tools/uv"
 mounts=(--opt "volume=$(cd "$tools" && pwd):/usr/local/bin")
 
 revision=$(git rev-parse HEAD 2>/dev/null || echo unknown)
+log="$(dirname "$image_record")/containerize.log"
 start=$SECONDS
+echo "Containerizing $bento_tag on $BASE_IMAGE_NAME (full log: $log)"
+# The full log goes to the file; each build step (and the squash/commit) is printed as one
+# line with the time since the start, so a build that takes minutes is never silent.
+set +e
 "$bentoml" containerize "$bento_tag" --backend podman --image-tag "$name" \
   --opt "from=$BASE_IMAGE_ID" --opt squash "${mounts[@]}" \
   --opt "label=org.opencontainers.image.base.name=$BASE_IMAGE_NAME" \
   --opt "label=org.opencontainers.image.base.digest=$BASE_IMAGE_DIGEST" \
   --opt "label=org.opencontainers.image.version=$version" \
   --opt "label=org.opencontainers.image.revision=$revision" \
-  --opt "label=org.opencontainers.image.title=bikeshare" \
-  >"$(dirname "$image_record")/containerize.log" 2>&1 ||
-  { tail -n 30 "$(dirname "$image_record")/containerize.log" >&2; exit 1; }
+  --opt "label=org.opencontainers.image.title=bikeshare" 2>&1 |
+  tee "$log" | while IFS= read -r line; do
+  line=${line#INFO: } # BentoML prefixes podman's lines
+  case $line in
+  STEP\ * | COMMIT* | "Successfully tagged"*) printf '  [%4d s] %s\n' $((SECONDS - start)) "${line:0:110}" ;;
+  esac
+done
+status=${PIPESTATUS[0]}
+set -e
+if [ "$status" != 0 ]; then
+  tail -n 30 "$log" >&2
+  exit 1
+fi
 
 id=$(podman image inspect --format '{{.Id}}' "$name")
 size=$(podman image inspect --format '{{.Size}}' "$name")

@@ -15,6 +15,7 @@ case $registry in
 esac
 
 start=$SECONDS
+echo "Pushing $local_image to $registry/$repo:$tag ..."
 podman push --quiet --tls-verify="$tls" --digestfile "$out/image-digest.txt" \
   "$local_image" "docker://$registry/$repo:$tag"
 pushed=$(tr -d '[:space:]' <"$out/image-digest.txt")

@@ -41,9 +41,6 @@ image-lock: venv ## Re-lock bento/requirements.txt (every runtime package pinned
 	$(BIN)/uv pip compile pyproject.toml -c $(CONTAINERS_DIR)/venv-freeze.txt --quiet \
 		--python-version 3.11 --python-platform x86_64-unknown-linux-gnu --no-annotate \
 		--custom-compile-command 'make image-lock' -o bento/requirements.txt
-	$(BIN)/uv pip compile image/sbom-tool.in --quiet --python-version 3.11 \
-		--python-platform x86_64-unknown-linux-gnu --no-annotate \
-		--custom-compile-command 'make image-lock' -o image/sbom-tool-requirements.txt
 
 .PHONY: base-image
 base-image: image-tools ## Build (or reuse) the Debian base image; ID and digest in build/base-image.env
@@ -79,10 +76,10 @@ sign: ## Sign the pushed image by digest (SIGNER=gpg here: throwaway key + polic
 	@bash image/sign.sh $(SIGNER) "$$(cat $(IMAGE_OUT)/image-ref.txt)" $(IMAGE_SCRATCH) $(IMAGE_OUT)
 
 .PHONY: sbom
-sbom: venv ## CycloneDX SBOM of the image's Python packages: build/release/sbom.cdx.json
+sbom: venv ## CycloneDX SBOM of the image (Debian + Python packages, model card): build/release/sbom.cdx.json
 	@test -s $(IMAGE_RECORD) || { echo "No image built yet: run make image." >&2; exit 1; }
-	@. $(abspath $(IMAGE_RECORD)) && PYTHON=$(PY) bash image/sbom.sh "$$IMAGE_ID" \
-		$(IMAGE_OUT)/release/sbom.cdx.json $(CONTAINERS_DIR)/sbom-tool
+	@. $(abspath $(IMAGE_RECORD)) && PYTHON=$(PY) SYFT=$(BIN)/syft bash image/sbom.sh "$$IMAGE_ID" \
+		$(IMAGE_OUT)/release/sbom.cdx.json
 
 .PHONY: image-run
 image-run: ## Pull the pushed image by digest (signature checked) and run it as the cluster does

@@ -15,8 +15,12 @@ $(VENV)/.installed: pyproject.toml
 .PHONY: venv
 venv: $(VENV)/.installed ## Create the virtualenv with pinned dependencies
 
+# lint only names checks: .pre-commit-config.yaml runs the same targets, one hook each.
 .PHONY: lint
-lint: venv tf-fmt-check ## Lint and format-check Python (ruff) and Terraform (terraform fmt)
+lint: lint-python tf-fmt-check zizmor ## Lint: Python (ruff), Terraform (terraform fmt), workflows (zizmor)
+
+.PHONY: lint-python
+lint-python: venv ## ruff check and ruff format --check
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 

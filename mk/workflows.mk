@@ -80,7 +80,8 @@ wf-attest-sbom: ## Attach the SBOM to the pushed image as a keyless cosign attes
 
 .PHONY: wf-model-report
 wf-model-report: ## Compose build/model-report.md: this run's gate result + its full report
-	@$(PYTHON) .github/scripts/model_report.py build/candidate/gate.json reports build/model-report.md
+	@$(PYTHON) .github/scripts/model_report.py build/candidate/gate.json reports build/model-report.md \
+		--image-base "$$(cat build/report-image-base.txt 2>/dev/null || true)"
 
 .PHONY: wf-summary
 wf-summary: wf-model-report ## Append the model report to the run summary (stdout off GitHub)

@@ -73,7 +73,9 @@ def run(
     write_gate_json(outcome, out_dir)
     report_dir = None
     if champion is not None:
-        report_dir = write_report(reports_dir, outcome, champion, changes, drift, model, holdout)
+        report_dir = write_report(
+            reports_dir, outcome, champion, changes, (drift, drift_settings), model, holdout
+        )
 
     # 7. promote: register the model and move the champion record, only on a pass.
     if outcome.promoted:
@@ -99,12 +101,13 @@ def write_report(
     outcome: Outcome,
     champion: dict[str, Any],
     changes: DataChanges,
-    drift: list[FeatureDrift] | None,
+    drift_and_limits: tuple[list[FeatureDrift] | None, dict[str, Any]],
     model: Any,
     holdout: pd.DataFrame,
 ) -> Path:
     from model import report  # matplotlib: only where a report is written
 
+    drift, limits = drift_and_limits
     params = outcome.candidate["params"]
     report_dir = reports_dir / outcome.candidate["version"]
     report.write(
@@ -119,6 +122,7 @@ def write_report(
             importance=importance(model, holdout, params["seed"]),
             importance_repeats=IMPORTANCE_REPEATS,
             tolerance=params["gate"]["max_slice_regression"],
+            drift_limits=limits,
         ),
     )
     return report_dir

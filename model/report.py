@@ -11,8 +11,9 @@ import matplotlib
 matplotlib.use("Agg")  # files only, no display
 import matplotlib.pyplot as plt
 import pandas as pd
+from matplotlib.ticker import PercentFormatter
 
-from model.drift import FeatureDrift
+from model.drift import FeatureDrift, load_settings
 from model.gate import Verdict
 
 if TYPE_CHECKING:
@@ -21,6 +22,7 @@ if TYPE_CHECKING:
 # No "Software" entry: the same numbers give byte-identical PNGs across runs.
 PNG_METADATA = {"Software": None}
 COLOURS = {"candidate": "#1f77b4", "champion": "#aaaaaa"}
+LIMIT_COLOUR = "#d62728"
 
 
 @dataclass
@@ -34,6 +36,8 @@ class Facts:
     importance: pd.DataFrame
     importance_repeats: int
     tolerance: float  # per-slice RMSE tolerance of the gate
+    # Drift thresholds drawn on the drift plot; None: config/monitoring.yaml (load_settings).
+    drift_limits: dict[str, Any] | None = None
 
 
 def write(out: Path, facts: Facts) -> Path:
@@ -42,7 +46,7 @@ def write(out: Path, facts: Facts) -> Path:
     _slices_plot(facts, out / "slices.png")
     _importance_plot(facts.importance, out / "importance.png")
     if facts.drift:
-        _drift_plot(facts.drift, out / "drift.png")
+        _drift_plot(facts.drift, facts.drift_limits or load_settings(), out / "drift.png")
     path = out / "report.md"
     path.write_text(markdown(facts))
     return path
@@ -209,8 +213,24 @@ def _slices_plot(facts: Facts, path: Path) -> None:
     new = [facts.candidate["metrics"]["slices"][n]["rmse"] for n in names]
     old = [facts.champion_metrics["slices"].get(n, {"rmse": 0.0})["rmse"] for n in names]
     fig, ax = plt.subplots(figsize=(8, 0.35 * len(names) + 1.2))
+    # The gate's line per slice: the candidate's bar must end before it.
+    limits = [(p, o * (1 + facts.tolerance)) for p, o in enumerate(old) if o > 0]
+    ax.scatter(
+        [limit for _, limit in limits],
+        [p - 0.2 for p, _ in limits],  # on the candidate's bar (see _bars)
+        marker="|",
+        s=250,
+        linewidths=2,
+        color=LIMIT_COLOUR,
+        zorder=3,
+        label=f"gate limit (champion +{facts.tolerance:.0%})",
+    )
     _bars(ax, names, new, old, True)
+    for p, limit in limits:
+        if new[p] > limit:
+            ax.annotate("over", (new[p], p - 0.2), color=LIMIT_COLOUR, fontsize=8)
     ax.invert_yaxis()
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=3, fontsize=8)
     ax.set_xlabel("RMSE (rentals per hour)")
     ax.set_title("Error by slice")
     _save(fig, path)
@@ -225,9 +245,16 @@ def _importance_plot(table: pd.DataFrame, path: Path) -> None:
     _save(fig, path)
 
 
-def _drift_plot(drift: list[FeatureDrift], path: Path) -> None:
+def _drift_plot(drift: list[FeatureDrift], limits: dict[str, Any], path: Path) -> None:
+    """PSI per feature with the warn/alert lines; the seasonal features' share outside the
+    reference range (what judges them) with its own lines."""
     colours = {"alert": "#d62728", "warn": "#ff7f0e", "ok": "#2ca02c", "calendar": "#aaaaaa"}
-    fig, ax = plt.subplots(figsize=(7, 4))
+    ranged = [d for d in drift if d.judged_on == "range" and d.outside is not None]
+    fig, axes = plt.subplots(
+        1, 2 if ranged else 1, figsize=(10 if ranged else 7, 4), squeeze=False,
+        width_ratios=[2, 1] if ranged else None,
+    )  # fmt: skip
+    ax = axes[0][0]
     bars = ax.barh(
         [d.feature for d in drift], [d.psi for d in drift], color=[colours[d.status] for d in drift]
     )
@@ -235,8 +262,27 @@ def _drift_plot(drift: list[FeatureDrift], path: Path) -> None:
         if d.judged_on == "range":  # seasonal: PSI shown, but the range decides
             bar.set_hatch("//")
             bar.set_alpha(0.5)
+    _threshold_lines(ax, limits["psi_warn"], limits["psi_alert"], "{:.2f}")
     ax.invert_yaxis()
     ax.set_xscale("symlog", linthresh=0.1)
     ax.set_xlabel("PSI (red/orange: alert/warn; hatched: judged on range; grey: calendar)")
     ax.set_title("Drift per feature: training window vs new data")
+    if ranged:
+        side = axes[0][1]
+        side.barh(
+            [d.feature for d in ranged],
+            [d.outside for d in ranged],
+            color=[colours[d.status] for d in ranged],
+        )
+        _threshold_lines(side, limits["outside_warn"], limits["outside_alert"], "{:.0%}")
+        side.invert_yaxis()
+        side.xaxis.set_major_formatter(PercentFormatter(1.0))
+        side.set_xlabel("new values outside the range")
+        side.set_title("Seasonal features")
     _save(fig, path)
+
+
+def _threshold_lines(ax, warn: float, alert: float, label: str) -> None:
+    ax.axvline(warn, color="#ff7f0e", linestyle="--", label="warn " + label.format(warn))
+    ax.axvline(alert, color="#d62728", linestyle="--", label="alert " + label.format(alert))
+    ax.legend(loc="lower right", fontsize=8)

@@ -1,14 +1,19 @@
 """Compose the markdown a reviewer reads for this run (PR comment, run summary, PR body).
 
-Usage: model_report.py GATE_JSON REPORTS_DIR OUT
+Usage: model_report.py GATE_JSON REPORTS_DIR OUT [--image-base URL]
 The gate result of this run (written by `make train` / `make retrain`) comes first; the full
 report of the same candidate (reports/<version>/report.md, from `make retrain`) follows when
 it exists. Never an older report: stale numbers on a PR are worse than none.
+The report links its plots relatively (`![…](metrics.png)`), which GitHub cannot show in a
+PR body or comment: with --image-base (where `make wf-report-images` uploaded this run's
+plots) the links become absolute.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -23,7 +28,15 @@ def _row(name: str, candidate: dict, champion: dict | None) -> str:
     return f"| {name.upper()} | {new:.3f} | {old:.3f} | {new - old:+.3f} |"
 
 
-def compose(gate_file: Path, reports: Path) -> str:
+# A markdown image whose target is a bare file name: the report's own plots.
+RELATIVE_IMAGE = re.compile(r"(!\[[^\]]*\]\()([\w.-]+\.png)\)")
+
+
+def absolute_images(markdown: str, base: str) -> str:
+    return RELATIVE_IMAGE.sub(lambda m: f"{m.group(1)}{base.rstrip('/')}/{m.group(2)})", markdown)
+
+
+def compose(gate_file: Path, reports: Path, image_base: str = "") -> str:
     if not gate_file.is_file():
         return (
             "### Model gate: not run\n\n"
@@ -49,20 +62,24 @@ def compose(gate_file: Path, reports: Path) -> str:
     ]
     report = reports / candidate["version"] / "report.md"
     if report.is_file():
-        lines += [
-            "<details><summary>Full report (plots in the run's artifact)</summary>",
-            "",
-            report.read_text(),
-            "</details>",
-            "",
-        ]
+        text = report.read_text()
+        where = "plots in the run's artifact"
+        if image_base:
+            text, where = absolute_images(text, image_base), "with plots"
+        lines += [f"<details><summary>Full report ({where})</summary>", "", text, "</details>", ""]
     return "\n".join(lines)
 
 
 def main(argv: list[str]) -> int:
-    gate_file, reports, out = (Path(a) for a in argv)
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("gate_file", type=Path)
+    parser.add_argument("reports", type=Path)
+    parser.add_argument("out", type=Path)
+    parser.add_argument("--image-base", default="", help="URL of this run's uploaded plots")
+    args = parser.parse_args(argv)
+    out = args.out
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(compose(gate_file, reports))
+    out.write_text(compose(args.gate_file, args.reports, args.image_base))
     print(f"{out}: {out.read_text().splitlines()[0]}")
     return 0
 

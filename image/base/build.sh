@@ -34,11 +34,14 @@ mirror=${mirror:-http://deb.debian.org/debian}
 root="$scratch/rootfs"
 $sudo rm -rf "$root"
 start=$SECONDS
-echo "debootstrap $suite from $mirror ..."
+# One line per stage with the time since the start: the build is quiet for minutes otherwise.
+stage() { printf '  [%4d s] %s\n' $((SECONDS - start)) "$*"; }
+stage "debootstrap $suite (minbase + python3, ca-certificates) from $mirror ..."
 mkdir -p "$scratch/debs"
 $sudo debootstrap --variant=minbase --include=python3,ca-certificates \
   --cache-dir="$(cd "$scratch/debs" && pwd)" "$suite" "$root" "$mirror" \
   >"$scratch/debootstrap.log" 2>&1 || { tail -n 20 "$scratch/debootstrap.log" >&2; exit 1; }
+stage "debootstrap done: $(grep -c '^I: Validating ' "$scratch/debootstrap.log" || true) packages; trimming docs and caches ..."
 
 # Smaller image: no docs (copyright files stay), manuals, locales, apt lists or logs.
 $sudo find "$root/usr/share/doc" -type f ! -name copyright -delete
@@ -46,6 +49,7 @@ $sudo rm -rf "$root"/usr/share/{man,info,locale,lintian} "$root"/var/lib/apt/lis
   "$root"/var/cache/apt/* "$root"/var/cache/debconf/*-old "$root"/var/log/*
 
 py_version=$($sudo chroot "$root" python3 -c 'import platform; print(platform.python_version())')
+stage "podman import ..."
 
 $sudo tar --numeric-owner -C "$root" -cf - . |
   podman import --quiet --change 'CMD ["/bin/bash"]' \

@@ -67,7 +67,12 @@ def _runs(job: dict) -> list[str]:
 def test_release_pushes_with_oidc_and_writes_git_without_it():
     jobs = _jobs("release")
     image, staging = jobs["image"], jobs["staging"]
-    assert image["permissions"] == {"contents": "read", "id-token": "write"}
+    assert image["permissions"] == {
+        "contents": "read",
+        "id-token": "write",
+        "attestations": "write",
+    }
+    assert "actions/attest-build-provenance" in _uses(image)
     assert "aws-actions/amazon-ecr-login" in _uses(image)
     assert "sigstore/cosign-installer" in _uses(image)
     assert {"make image", "make sbom"} <= set(_runs(image))
