@@ -69,6 +69,7 @@ def _cli(batch_env, endpoint: str, bucket: str, *extra: str, env: dict | None = 
     )
 
 
+@pytest.mark.slow  # the moto server
 def test_cli_scores_a_month_like_in_process_predict(
     s3, tf_local_stack, moto_endpoint, batch_env, champion_model
 ):
@@ -93,6 +94,7 @@ def test_cli_scores_a_month_like_in_process_predict(
     assert s3.list_objects_v2(Bucket=bucket, Prefix="_tmp/").get("KeyCount", 0) == 0
 
 
+@pytest.mark.slow  # the moto server
 def test_bad_rows_are_rejected_with_reasons_and_exact_counts(s3, bucket, champion_model):
     _upload(s3, bucket, _broken_csv())
     record = score_period(s3, bucket, PERIOD, max_rate=0.01, model=champion_model)
@@ -106,6 +108,7 @@ def test_bad_rows_are_rejected_with_reasons_and_exact_counts(s3, bucket, champio
     assert set(predictions["line"]).isdisjoint(rejects["line"])
 
 
+@pytest.mark.slow  # the moto server
 def test_over_the_threshold_fails_in_one_sentence_and_writes_nothing(
     s3, bucket, moto_endpoint, batch_env
 ):
@@ -119,6 +122,7 @@ def test_over_the_threshold_fails_in_one_sentence_and_writes_nothing(
     assert s3.list_objects_v2(Bucket=bucket, Prefix="_tmp/").get("KeyCount", 0) == 0
 
 
+@pytest.mark.slow  # the moto server
 @pytest.mark.parametrize(
     ("body", "phrase"),
     [
@@ -133,6 +137,7 @@ def test_a_bad_file_fails_clearly_and_writes_nothing(s3, bucket, champion_model,
     assert _visible(s3, bucket) == []
 
 
+@pytest.mark.slow  # the moto server
 def test_a_rerun_writes_byte_identical_outputs(s3, bucket, champion_model):
     _upload(s3, bucket, _broken_csv())
     runs = []
@@ -151,6 +156,7 @@ def test_a_rerun_writes_byte_identical_outputs(s3, bucket, champion_model):
     assert records[0] == records[1]
 
 
+@pytest.mark.slow  # the moto server
 def test_a_run_killed_after_staging_leaves_no_visible_output(s3, bucket, moto_endpoint, batch_env):
     _upload(s3, bucket, DATA.read_bytes())
     result = _cli(batch_env, moto_endpoint, bucket, env={CRASH_AFTER: "staged"})
@@ -159,6 +165,7 @@ def test_a_run_killed_after_staging_leaves_no_visible_output(s3, bucket, moto_en
     assert _visible(s3, bucket) == []
 
 
+@pytest.mark.slow  # the moto server
 def test_a_failure_while_publishing_rolls_back(s3, bucket, champion_model, monkeypatch):
     _upload(s3, bucket, DATA.read_bytes())
     real_copy = s3.copy_object
@@ -190,6 +197,7 @@ def test_previous_period_is_last_month_in_utc():
         resolve_period("2011-13")
 
 
+@pytest.mark.slow  # the moto server
 def test_a_refused_write_fails_in_one_sentence_and_publishes_nothing(
     s3, bucket, champion_model, monkeypatch
 ):

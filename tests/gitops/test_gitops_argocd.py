@@ -38,12 +38,14 @@ def of_kind(docs: list[dict], kind: str) -> dict[str, dict]:
     return {d["metadata"]["name"]: d for d in docs if d["kind"] == kind}
 
 
+@pytest.mark.slow  # node + the npm Argo CD schemas
 def test_argocd_objects_match_their_schemas(argocd_docs):
     result = validate_argo(argocd_docs)
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.count("ok ") == len(argocd_docs) == 5
 
 
+@pytest.mark.slow  # node + the npm Argo CD schemas
 def test_schema_check_rejects_a_wrong_type(argocd_docs):
     app = json.loads(json.dumps(of_kind(argocd_docs, "Application")["bikeshare-prod"]))
     app["spec"]["syncPolicy"]["automated"]["prune"] = "yes"
@@ -51,6 +53,7 @@ def test_schema_check_rejects_a_wrong_type(argocd_docs):
     assert result.returncode == 1 and "FAIL Application/bikeshare-prod" in result.stdout
 
 
+@pytest.mark.slow  # node + the npm Argo CD schemas
 def test_schema_check_rejects_a_misspelled_key(argocd_docs):
     app = json.loads(json.dumps(of_kind(argocd_docs, "Application")["bikeshare-staging"]))
     app["spec"]["syncPolicy"]["automated"]["selfheal"] = True

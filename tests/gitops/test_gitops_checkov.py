@@ -11,6 +11,8 @@ import pytest
 
 from .conftest import ROOT, require_tool
 
+pytestmark = pytest.mark.slow  # checkov
+
 
 def test_checkov_kubernetes_and_kustomize_pass():
     require_tool("kubectl")  # without it checkov silently skips the kustomize framework

@@ -2,7 +2,11 @@
 
 import json
 
+import pytest
+
 from tests.image.conftest import canonical, run
+
+pytestmark = pytest.mark.slow  # podman: an image built, run or pushed
 
 
 def test_sbom_lists_every_python_package_of_the_image(

@@ -11,6 +11,8 @@ from bento.fast_predict import SMALL_ROWS, FastPredictor
 from model.schema import FEATURES
 from tests.conftest import REPO
 
+pytestmark = pytest.mark.slow  # the champion retrained into the store (7 s)
+
 
 @pytest.fixture(scope="module")
 def pipeline(champion_in_store: str):
