@@ -99,8 +99,7 @@ def _help_on_a_terminal(env: dict) -> str:
 
 
 def test_help_has_colour_on_a_terminal_unless_no_color():
-    environment = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
-    coloured = _help_on_a_terminal({**environment, "NO_COLOR": ""})
+    coloured = _help_on_a_terminal({"NO_COLOR": ""})  # empty counts as unset
     assert "\033[36mtest-fast" in coloured
     assert "\033" not in _help_on_a_terminal({"NO_COLOR": "1"})
 
