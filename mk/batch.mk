@@ -1,3 +1,4 @@
+##@ Batch scoring
 # Batch scoring (see scoring/README.md): one period from S3 with the champion, and a Spark backfill.
 PERIOD ?=
 MAX_REJECT_RATE ?= 0.05
@@ -6,17 +7,11 @@ BACKFILL_OUT ?= build/backfill
 
 .PHONY: score
 score: register moto-start ## Score PERIOD=YYYY-MM in the local stack's artifacts bucket (on moto)
-	@test -n "$(PERIOD)" || { echo "Set PERIOD=YYYY-MM (a file in data/), e.g. make score PERIOD=2011-12." >&2; exit 1; }
-	@$(MOTO_CREDS) $(PY) -m scoring.stage_local exists --endpoint-url $(MOTO_ENDPOINT) || \
-	  { echo "No local stack yet: applying terraform/envs/local on moto (about 2 minutes)."; \
-	    $(MAKE) tf-apply ENV=local >$(MOTO_DIR)/tf-apply-for-score.log 2>&1 || \
-	    { echo "make tf-apply ENV=local failed: see $(MOTO_DIR)/tf-apply-for-score.log" >&2; exit 1; }; }
-	@$(MOTO_CREDS) bucket=$$($(PY) -m scoring.stage_local stage --period $(PERIOD) --endpoint-url $(MOTO_ENDPOINT)) && \
-	  $(PY) -m scoring score --period $(PERIOD) --bucket "$$bucket" \
-	    --endpoint-url $(MOTO_ENDPOINT) --max-reject-rate $(MAX_REJECT_RATE)
+	@$(MOTO_CREDS) MAKE=$(MAKE) PYTHON=$(PY) MOTO_ENDPOINT=$(MOTO_ENDPOINT) MOTO_DIR=$(MOTO_DIR) \
+	  $(SCRIPTS)/score.sh '$(PERIOD)' $(MAX_REJECT_RATE)
 
 .PHONY: backfill
-backfill: register ## Score every period in data/ on Spark (local[2] by default) into build/backfill/
+backfill: register ## Score every period in data/ on Spark (master $(SPARK_MASTER)) into $(BACKFILL_OUT)/
 	$(PY) -m scoring.spark_backfill --master '$(SPARK_MASTER)' --input $(sort $(wildcard $(DATA)/????-??.csv)) \
 	  --output $(BACKFILL_OUT)
 

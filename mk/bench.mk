@@ -1,3 +1,4 @@
+##@ Benchmarks
 # Serving benchmark and robustness runs (see bench/README.md). Not tests: figures, not verdicts.
 FUZZ_EXAMPLES ?= 300
 

@@ -1,3 +1,4 @@
+##@ GitOps: render, pin, promote, roll back
 # GitOps targets (see argocd/README.md). Each is a thin call of `python -m gitops`.
 GITOPS = $(PY) -m gitops
 # Node modules with the Argo CD JSON schemas (tests/gitops/argo_schema), outside the tree.
@@ -17,8 +18,9 @@ promote: venv ## Branch + commit copying staging's digest and model version to p
 	$(GITOPS) promote --from '$(or $(FROM),staging)' --to '$(or $(TO),prod)' $(if $(DIGEST),--digest '$(DIGEST)')
 
 .PHONY: rollback
+# ENV's default (local, mk/common.mk) is terraform's: a rollback acts on prod unless ENV is given.
 rollback: venv ## Branch + revert of the last promotion to ENV (default prod), ready for a PR
-	$(GITOPS) rollback --env '$(or $(ENV),prod)'
+	$(GITOPS) rollback --env '$(if $(filter file,$(origin ENV)),prod,$(ENV))'
 
 .PHONY: checkov-k8s
 checkov-k8s: checkov-install ## checkov on argocd/ (kubernetes and kustomize frameworks)

@@ -1,3 +1,4 @@
+##@ Hygiene and supply chain
 # Repository hygiene: workflow security audit (zizmor) and pre-commit (see CONTRIBUTING.md).
 
 # Offline: zizmor's online audits (known-vulnerable actions, impostor commits) need GitHub.

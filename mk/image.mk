@@ -1,3 +1,4 @@
+##@ Service image
 # Service image: build on a Debian base, run as the cluster does, push, sign, SBOM.
 # See image/README.md. Scratch state (registry storage, keys, signatures) lives in .containers/.
 
@@ -14,17 +15,13 @@ BENTO_TAG_FILE ?= build/bento-tag.txt
 IMAGE_RECORD ?= build/image.env
 IMAGE_REPO := bikeshare
 IMAGE_MAX_MB ?= 700
-# Outputs of push/sign/sbom (tests point this at a temporary directory).
-IMAGE_OUT ?= build
 # The loopback registry stands in for ECR; the release workflow passes REGISTRY=<ECR> TAG=<sha>
-# (default tag: the bento's version).
-REGISTRY_PORT ?= 5055
+# (default tag: the bento's version). IMAGE_OUT, REGISTRY_PORT, IMAGE_RUN_PORT: mk/common.mk.
 REGISTRY_DIR ?= $(IMAGE_SCRATCH)/registry
 LOCAL_REGISTRY := 127.0.0.1:$(REGISTRY_PORT)
 REGISTRY ?= $(LOCAL_REGISTRY)
 SIGNER ?= gpg
 IMAGE_RUN_NAME ?= bikeshare-image
-IMAGE_RUN_PORT ?= 3000
 IMAGE_TOOLS := podman buildah runc debootstrap debian-archive-keyring skopeo docker-registry \
 	gnupg curl
 
@@ -36,11 +33,7 @@ TEST_TOOLS += image-tools
 
 .PHONY: image-lock
 image-lock: venv ## Re-lock bento/requirements.txt (every runtime package pinned, as in .venv)
-	@mkdir -p $(CONTAINERS_DIR)
-	$(PY) -m pip freeze --exclude-editable > $(CONTAINERS_DIR)/venv-freeze.txt
-	$(BIN)/uv pip compile pyproject.toml -c $(CONTAINERS_DIR)/venv-freeze.txt --quiet \
-		--python-version 3.11 --python-platform x86_64-unknown-linux-gnu --no-annotate \
-		--custom-compile-command 'make image-lock' -o bento/requirements.txt
+	$(SCRIPTS)/image-lock.sh $(BIN) $(CONTAINERS_DIR)
 
 .PHONY: base-image
 base-image: image-tools ## Build (or reuse) the Debian base image; ID and digest in build/base-image.env

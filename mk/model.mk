@@ -1,5 +1,5 @@
-# Model pipeline targets (see model/README.md).
-DATA ?= data
+##@ Model and service
+# Model pipeline targets (see model/README.md). DATA and PORT come from mk/common.mk.
 
 .PHONY: validate
 validate: venv ## Validate every data file against the schema
@@ -19,9 +19,8 @@ bento: register ## Build the bento (service + champion model) once per content; 
 	$(PY) -m bento.build > build/bento-tag.txt
 	@echo "bento: $$(cat build/bento-tag.txt)"
 
-PORT ?= 3000
 .PHONY: serve
-serve: register ## Serve the champion locally on 127.0.0.1:$(PORT)
+serve: register ## Serve the champion on 127.0.0.1:$(PORT)
 	$(BIN)/bentoml serve bento.service:Bikeshare --host 127.0.0.1 --port $(PORT)
 
 .PHONY: demo

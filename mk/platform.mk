@@ -1,3 +1,4 @@
+##@ Platform: account values, cluster registrations, Argo CD
 # Day one on a real account (argocd/README.md "Day one"): account values from one file, the
 # Terraform → Argo CD hand-over (gitops-bridge), and the pinned Argo CD install.
 PLATFORM = $(PY) -m platform_config
@@ -21,8 +22,7 @@ configure-check: venv ## Fail if a file differs from what `make configure` would
 cluster-register: venv ## Terraform's gitops_bridge output → argocd/clusters/ENV.yaml: ENV= [BRIDGE_JSON=file]
 	@test -n "$(ENV)" || { echo "Set ENV=<environment>." >&2; exit 1; }
 	@if [ -n "$(BRIDGE_JSON)" ]; then $(PLATFORM) register --env '$(ENV)' --from '$(BRIDGE_JSON)'; \
-	else $(TF_SETUP) $(TF_ENV_INIT); \
-	  $(TF) -chdir=$(ENV_DIR) output -json gitops_bridge | $(PLATFORM) register --env '$(ENV)'; fi
+	else $(MAKE) -s tf-output ENV='$(ENV)' NAME=gitops_bridge | $(PLATFORM) register --env '$(ENV)'; fi
 
 .PHONY: platform-render
 platform-render: venv ## Every Application the ApplicationSets make for argocd/clusters → build/manifests/

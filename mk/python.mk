@@ -1,8 +1,6 @@
+##@ Python, lint and tests
 # Virtualenv with pinned dependencies; rebuilt only when pyproject.toml changes.
-PYTHON ?= python3
-VENV := .venv
-BIN := $(CURDIR)/$(VENV)/bin
-PY := $(BIN)/python
+PYTEST_ARGS ?=
 EXTRAS := dev,terraform,gitops,workflows,image,batch,bench
 
 $(VENV)/.installed: pyproject.toml
@@ -33,6 +31,13 @@ format: venv ## Format Python in place
 test: lint ## Run the whole test suite (lint first)
 	@$(MAKE) $(TEST_TOOLS)
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# The tier to run while editing: no server, container, emulator, Spark, act, checkov or npm
+# (tests marked slow are left to `make test`). Ruff only: it takes a second.
+.PHONY: test-fast
+test-fast: venv ## Fast tests only (-m "not slow", under 90 s), after ruff
+	$(BIN)/ruff check .
+	$(BIN)/pytest -m "not slow" $(PYTEST_ARGS)
 
 .PHONY: clean
 clean: ## Remove build outputs (keeps the virtualenv)

@@ -1,3 +1,4 @@
+##@ Retraining and drift
 # Retraining and drift monitoring (see reports/README.md).
 WINDOW ?=
 

@@ -1,41 +1,21 @@
+##@ Terraform and the AWS emulator
 # Terraform targets (see terraform/README.md).
 TF ?= terraform
 TF_DIR := terraform
-ENV ?= local
 TF_ENVS := local staging prod
 TF_ROOTS := $(wildcard $(TF_DIR)/modules/*) $(addprefix $(TF_DIR)/envs/,$(TF_ENVS)) $(TF_DIR)/bootstrap
 TF_BUILD := $(CURDIR)/build/terraform
-
-# Moto (AWS emulator) for ENV=local: one server per checkout, kept between make calls so
-# that `make tf-apply ENV=local` can be followed by `make tf-plan ENV=local`.
-MOTO_PORT ?= 4566
-MOTO_ENDPOINT := https://127.0.0.1:$(MOTO_PORT)
-MOTO_DIR := $(CURDIR)/build/moto
 TF_STATE_BUCKET ?=
 
-# Prefix for recipes that run terraform: use the provider mirror when this machine has one
-# (discovered at run time), plain registry downloads otherwise.
-TF_SETUP = cfg="$$($(TF_DIR)/scripts/cli-config.sh)"; if [ -n "$$cfg" ]; then export TF_CLI_CONFIG_FILE="$$cfg"; fi; \
-	export TF_IN_AUTOMATION=1;
-# Fake credentials (the emulator accepts any, real AWS rejects them) and the emulator's
-# throw-away certificate: buckets deny requests without TLS, so moto speaks HTTPS.
-MOTO_CREDS = export AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_REGION=us-east-1 \
-	AWS_DEFAULT_REGION=us-east-1 AWS_CA_BUNDLE=$(MOTO_DIR)/cert.pem;
-
-ENV_DIR = $(TF_DIR)/envs/$(ENV)
-ifeq ($(ENV),local)
-TF_ENV_INIT = $(MOTO_CREDS) $(TF) -chdir=$(ENV_DIR) init -input=false -reconfigure \
-	-backend-config=path=$(TF_BUILD)/local/terraform.tfstate >/dev/null
-TF_ENV_VARS = -var aws_endpoint=$(MOTO_ENDPOINT)
-TF_ENV_DEPS = moto-start
-else
-TF_ENV_INIT = if [ -z "$(TF_STATE_BUCKET)" ]; then \
-	  echo "Set TF_STATE_BUCKET to the state bucket made by 'make tf-bootstrap ENV=$(ENV)'." >&2; exit 1; fi; \
-	$(TF) -chdir=$(ENV_DIR) init -input=false -reconfigure -backend-config=backend.hcl \
-	-backend-config=bucket=$(TF_STATE_BUCKET) >/dev/null
-TF_ENV_VARS = -var state_bucket=$(TF_STATE_BUCKET)
-TF_ENV_DEPS =
-endif
+# The recipes are in scripts/tf.sh and scripts/moto.sh; ENV, ports and the emulator's
+# endpoint, directory and fake credentials (MOTO_*) come from mk/common.mk.
+TF_SH = TF=$(TF) TF_BUILD=$(TF_BUILD) TF_STATE_BUCKET=$(TF_STATE_BUCKET) \
+	MOTO_ENDPOINT=$(MOTO_ENDPOINT) MOTO_DIR=$(MOTO_DIR) $(SCRIPTS)/tf.sh
+# ENV=local runs against moto with its credentials; staging and prod against real AWS.
+TF_ENV_CREDS = $(if $(filter local,$(ENV)),$(MOTO_CREDS))
+TF_ENV_DEPS = $(if $(filter local,$(ENV)),moto-start)
+# Terraform state of the emulated stack: stale as soon as its moto server is gone.
+MOTO_STALE := $(TF_BUILD)/local $(TF_BUILD)/bootstrap-local
 
 .PHONY: tf-check-env
 tf-check-env:
@@ -55,75 +35,42 @@ tf-docs: venv ## Regenerate the inputs/outputs tables of the module READMEs
 
 .PHONY: tf-validate
 tf-validate: ## terraform validate every module and root (no backend, no credentials)
-	@$(TF_SETUP) for d in $(TF_ROOTS); do \
-	  export TF_DATA_DIR=$(TF_BUILD)/validate/$$(basename $$d); \
-	  $(TF) -chdir=$$d init -input=false -backend=false >/dev/null && \
-	  $(TF) -chdir=$$d validate -no-color >/dev/null && echo "valid: $$d" || { echo "INVALID: $$d" >&2; \
-	  $(TF) -chdir=$$d validate -no-color >&2; exit 1; }; \
-	done
+	@$(TF_SH) validate $(TF_ROOTS)
 
 .PHONY: tf-test
 tf-test: ## terraform test every module (mocked AWS provider, offline)
-	@$(TF_SETUP) for d in $(wildcard $(TF_DIR)/modules/*); do \
-	  [ -d $$d/tests ] || continue; \
-	  export TF_DATA_DIR=$(TF_BUILD)/test/$$(basename $$d); \
-	  $(TF) -chdir=$$d init -input=false -backend=false >/dev/null && \
-	  $(TF) -chdir=$$d test -no-color || exit 1; \
-	done
+	@$(TF_SH) test $(wildcard $(TF_DIR)/modules/*)
 
 .PHONY: tf-plan
-tf-plan: tf-check-env $(TF_ENV_DEPS) ## terraform plan ENV=local|staging|prod (local: against moto)
-	@$(TF_SETUP) $(TF_ENV_INIT)
-	@$(TF_SETUP) $(if $(filter local,$(ENV)),$(MOTO_CREDS)) \
-	  rc=0; $(TF) -chdir=$(ENV_DIR) plan -input=false -detailed-exitcode $(TF_ENV_VARS) || rc=$$?; \
-	  case $$rc in 0) echo "No changes.";; 2) echo "Changes pending (exit code 2 from -detailed-exitcode).";; *) exit $$rc;; esac
+tf-plan: tf-check-env $(TF_ENV_DEPS) ## terraform plan ENV=local|staging|prod (default $(ENV); local: against moto)
+	@$(TF_ENV_CREDS) $(TF_SH) plan $(ENV)
+
+.PHONY: tf-output
+tf-output: tf-check-env $(TF_ENV_DEPS) ## One output of ENV ($(ENV)) as JSON on stdout: NAME=gitops_bridge
+	@test -n "$(NAME)" || { echo "Set NAME=<output name>, e.g. NAME=gitops_bridge." >&2; exit 1; }
+	@$(TF_ENV_CREDS) $(TF_SH) output '$(ENV)' '$(NAME)'
 
 .PHONY: tf-apply
-tf-apply: tf-check-env $(TF_ENV_DEPS) ## terraform apply ENV=local|staging|prod (local: starts moto)
-	@$(TF_SETUP) $(TF_ENV_INIT)
-	@$(TF_SETUP) $(if $(filter local,$(ENV)),$(MOTO_CREDS)) start=$$(date +%s); \
-	  $(TF) -chdir=$(ENV_DIR) apply -input=false $(if $(filter local,$(ENV)),-auto-approve) $(TF_ENV_VARS); \
-	  echo "apply took $$(( $$(date +%s) - start )) s"
+tf-apply: tf-check-env $(TF_ENV_DEPS) ## terraform apply ENV=local|staging|prod (default $(ENV); local: starts moto)
+	@$(TF_ENV_CREDS) $(TF_SH) apply $(ENV)
 
 .PHONY: tf-destroy
 tf-destroy: tf-check-env ## terraform destroy ENV=local (then stops moto); staging/prod keep prevent_destroy
-	@if [ "$(ENV)" != local ]; then echo "tf-destroy only runs for ENV=local; staging and prod are destroyed by a reviewed change, not a make target." >&2; exit 1; fi
-	@if [ ! -f $(MOTO_DIR)/moto.pid ]; then echo "moto is not running: the local stack is already gone."; exit 0; fi; \
-	$(TF_SETUP) $(TF_ENV_INIT); start=$$(date +%s); \
-	$(MOTO_CREDS) $(TF) -chdir=$(ENV_DIR) destroy -input=false -auto-approve $(TF_ENV_VARS); \
-	echo "destroy took $$(( $$(date +%s) - start )) s"
+	@$(TF_ENV_CREDS) $(TF_SH) destroy $(ENV)
 	@$(MAKE) moto-stop
 
 .PHONY: tf-bootstrap
 tf-bootstrap: tf-check-env ## Create the S3 state bucket of ENV and move its own state into it (local: on moto)
 	@if [ "$(ENV)" = local ]; then $(MAKE) moto-start; fi
-	@$(TF_SETUP) export TF_DATA_DIR=$(TF_BUILD)/bootstrap-$(ENV); \
-	if [ "$(ENV)" = local ]; then $(MOTO_CREDS) \
-	  $(TF_DIR)/scripts/bootstrap.sh local $${TF_STATE_BUCKET:-bikeshare-tfstate-local} $(MOTO_ENDPOINT); \
-	else \
-	  if [ -z "$(TF_STATE_BUCKET)" ]; then echo "Set TF_STATE_BUCKET, e.g. bikeshare-tfstate-<account id>." >&2; exit 1; fi; \
-	  $(TF_DIR)/scripts/bootstrap.sh $(ENV) $(TF_STATE_BUCKET); \
-	fi
+	@$(TF_ENV_CREDS) $(TF_SH) bootstrap $(ENV)
 
 .PHONY: moto-start
 moto-start: venv ## Start the moto AWS emulator on 127.0.0.1:$(MOTO_PORT) (idempotent)
-	@mkdir -p $(MOTO_DIR)
-	@if [ -f $(MOTO_DIR)/moto.pid ] && kill -0 "$$(cat $(MOTO_DIR)/moto.pid)" 2>/dev/null; then exit 0; fi; \
-	rm -rf $(TF_BUILD)/local $(TF_BUILD)/bootstrap-local; \
-	$(PY) $(TF_DIR)/scripts/moto_tls.py $(MOTO_DIR) >/dev/null; \
-	MOTO_IAM_LOAD_MANAGED_POLICIES=true nohup $(PY) $(TF_DIR)/scripts/moto_server.py -H 127.0.0.1 -p $(MOTO_PORT) \
-	  -s -c $(MOTO_DIR)/cert.pem -k $(MOTO_DIR)/key.pem >$(MOTO_DIR)/moto.log 2>&1 & echo $$! >$(MOTO_DIR)/moto.pid; \
-	for i in $$(seq 1 150); do \
-	  if $(PY) -c "import ssl, urllib.request; urllib.request.urlopen('$(MOTO_ENDPOINT)/moto-api/', timeout=1, \
-	      context=ssl.create_default_context(cafile='$(MOTO_DIR)/cert.pem'))" 2>/dev/null; then \
-	    echo "moto listening on $(MOTO_ENDPOINT) (state of the local stack starts empty)"; exit 0; fi; \
-	  sleep 0.2; \
-	done; echo "moto did not start on port $(MOTO_PORT); see $(MOTO_DIR)/moto.log" >&2; exit 1
+	@PYTHON=$(PY) $(SCRIPTS)/moto.sh start $(MOTO_PORT) $(MOTO_DIR) $(MOTO_STALE)
 
 .PHONY: moto-stop
 moto-stop: ## Stop the moto server started by moto-start (the emulated stack is gone with it)
-	@if [ -f $(MOTO_DIR)/moto.pid ]; then kill "$$(cat $(MOTO_DIR)/moto.pid)" 2>/dev/null || true; \
-	rm -f $(MOTO_DIR)/moto.pid; rm -rf $(TF_BUILD)/local $(TF_BUILD)/bootstrap-local; echo "moto stopped"; fi
+	@$(SCRIPTS)/moto.sh stop $(MOTO_DIR) $(MOTO_STALE)
 
 .PHONY: checkov-tf
 checkov-tf: checkov-install ## checkov over terraform/ (0 failed checks; skips are justified inline)

@@ -1,3 +1,4 @@
+##@ GitHub workflows
 # GitHub Actions: checks of .github/workflows, and the small glue targets the workflows call
 # (see .github/README.md for the map). Every workflow step is a make target from this repo.
 # Overridable so the tests can point the same targets at broken fixtures.
@@ -44,10 +45,7 @@ ACT_JOB ?= wiring
 
 .PHONY: wf-act
 wf-act: venv ## Run the ci workflow's `wiring` job on this host with act (offline)
-	@cache=$$(mktemp -d); trap 'rm -rf "$$cache"' EXIT; \
-	$(BIN)/act pull_request -W $(ACT_WORKFLOW) -j $(ACT_JOB) \
-	  -P ubuntu-latest=-self-hosted --no-cache-server --action-offline-mode \
-	  --action-cache-path "$$cache"
+	@$(SCRIPTS)/wf-act.sh $(BIN)/act $(ACT_WORKFLOW) $(ACT_JOB)
 
 .PHONY: wf-lint
 wf-lint: wf-actionlint wf-shellcheck wf-schema wf-checkov wf-policy ## All workflow checks
@@ -56,16 +54,11 @@ wf-lint: wf-actionlint wf-shellcheck wf-schema wf-checkov wf-policy ## All workf
 
 .PHONY: wf-targets
 wf-targets: ## Fail if a workflow calls a make target that does not exist
-	@called=$$(grep -hE '^ *(- )?(run: )?(>- *)?(sudo env [^m]*)?make [a-z]' $(WORKFLOWS) \
-	  | grep -oE '\bmake [a-z][a-z0-9_.-]*' | awk '{print $$2}' | sort -u); \
-	known=$$({ $(MAKE) -pRrq : 2>/dev/null || true; } | awk -F: '/^[a-zA-Z0-9][a-zA-Z0-9_.-]*:/ {print $$1}' | sort -u); \
-	missing=$$(comm -23 <(echo "$$called") <(echo "$$known")); \
-	if [ -n "$$missing" ]; then echo "Workflows call make targets that do not exist:" $$missing >&2; exit 1; fi; \
-	echo "All $$(echo "$$called" | wc -l) make targets called by the workflows exist."
+	@MAKE=$(MAKE) $(SCRIPTS)/wf-targets.sh $(WORKFLOWS)
 
-# What `make push` recorded (mk/image.mk: IMAGE_OUT/image-ref.txt, IMAGE_OUT/release/).
-PUSHED_REF_FILE = $(or $(IMAGE_OUT),build)/image-ref.txt
-SBOM_FILE = $(or $(IMAGE_OUT),build)/release/sbom.cdx.json
+# What `make push` and `make sbom` wrote (IMAGE_OUT: mk/common.mk).
+PUSHED_REF_FILE = $(IMAGE_OUT)/image-ref.txt
+SBOM_FILE = $(IMAGE_OUT)/release/sbom.cdx.json
 
 .PHONY: wf-image-output
 wf-image-output: ## Hand the pushed REGISTRY/REPO@sha256:… to later jobs (GITHUB_OUTPUT; stdout here)
@@ -93,11 +86,7 @@ wf-comment: wf-model-report ## Post (or update) the model report as a PR comment
 
 .PHONY: wf-plan
 wf-plan: ## make tf-plan ENV=<env>, output kept in build/plan-<env>.md for the PR comment
-	@test -n "$(ENV)" || { echo "Set ENV=staging|prod." >&2; exit 1; }
-	@mkdir -p build
-	@{ echo "### terraform plan: $(ENV)"; echo '```'; \
-	  TF_CLI_ARGS_plan=-no-color $(MAKE) -s tf-plan ENV=$(ENV) 2>&1 | tee /dev/stderr; \
-	  echo '```'; } >build/plan-$(ENV).md
+	@MAKE=$(MAKE) $(SCRIPTS)/wf-plan.sh '$(ENV)'
 
 .PHONY: wf-plan-comment
 wf-plan-comment: ## Post (or update) the plans in build/plan-*.md as one PR comment: PR=<number>

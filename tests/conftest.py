@@ -25,6 +25,34 @@ pytest_plugins: list[str] = [
     "tests.fixtures.service",
 ]
 
+# Fixtures that start a server, an emulator, containers or a Spark session, init every
+# Terraform root, or train a model: a test that uses one, even through another fixture, must
+# be marked slow so that `make test-fast` (-m "not slow") stays fast. Collection stops on a
+# test that is not.
+SLOW_FIXTURES = {
+    "service",
+    "moto_endpoint",
+    "container_tools",
+    "tf_offline_runs",
+    "spark",
+    "champion_in_store",
+    "eleven_months",
+}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    unmarked = [
+        item.nodeid
+        for item in items
+        if SLOW_FIXTURES & set(getattr(item, "fixturenames", ()))
+        and item.get_closest_marker("slow") is None
+    ]
+    if unmarked:
+        raise pytest.UsageError(
+            "These tests start a server, emulator, container or Spark, or train a model: mark them "
+            f"@pytest.mark.slow: {', '.join(unmarked)}"
+        )
+
 
 @pytest.fixture
 def data_dir(tmp_path: Path) -> Path:

@@ -113,6 +113,7 @@ def test_cronjob_passes_strict_kubernetes_schemas(env, cronjobs, tmp_path):
     assert kubernetes_validate(path).returncode != 0
 
 
+@pytest.mark.slow  # checkov
 def test_cronjob_passes_checkov(tmp_path):
     require_tool("kubectl")
     checkov = os.environ.get("CHECKOV", "")

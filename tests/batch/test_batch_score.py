@@ -69,6 +69,7 @@ def _cli(batch_env, endpoint: str, bucket: str, *extra: str, env: dict | None = 
     )
 
 
+@pytest.mark.slow  # the moto server
 def test_cli_scores_a_month_like_in_process_predict(
     s3, tf_local_stack, moto_endpoint, batch_env, champion_predictor
 ):
@@ -95,6 +96,7 @@ def test_cli_scores_a_month_like_in_process_predict(
     assert s3.list_objects_v2(Bucket=bucket, Prefix="_tmp/").get("KeyCount", 0) == 0
 
 
+@pytest.mark.slow  # the moto server
 def test_bad_rows_are_rejected_with_reasons_and_exact_counts(s3, bucket, champion_predictor):
     _upload(s3, bucket, _broken_csv())
     record = score_period(s3, bucket, PERIOD, max_rate=0.01, predictor=champion_predictor)
@@ -108,6 +110,7 @@ def test_bad_rows_are_rejected_with_reasons_and_exact_counts(s3, bucket, champio
     assert set(predictions["line"]).isdisjoint(rejects["line"])
 
 
+@pytest.mark.slow  # the moto server
 def test_over_the_threshold_fails_in_one_sentence_and_writes_nothing(
     s3, bucket, moto_endpoint, batch_env
 ):
@@ -121,6 +124,7 @@ def test_over_the_threshold_fails_in_one_sentence_and_writes_nothing(
     assert s3.list_objects_v2(Bucket=bucket, Prefix="_tmp/").get("KeyCount", 0) == 0
 
 
+@pytest.mark.slow  # the moto server
 @pytest.mark.parametrize(
     ("body", "phrase"),
     [
@@ -135,6 +139,7 @@ def test_a_bad_file_fails_clearly_and_writes_nothing(s3, bucket, champion_predic
     assert _visible(s3, bucket) == []
 
 
+@pytest.mark.slow  # the moto server
 def test_a_rerun_writes_byte_identical_outputs(s3, bucket, champion_predictor):
     _upload(s3, bucket, _broken_csv())
     runs = []
@@ -153,6 +158,7 @@ def test_a_rerun_writes_byte_identical_outputs(s3, bucket, champion_predictor):
     assert records[0] == records[1]
 
 
+@pytest.mark.slow  # the moto server
 def test_a_run_killed_after_staging_leaves_no_visible_output(s3, bucket, moto_endpoint, batch_env):
     _upload(s3, bucket, DATA.read_bytes())
     result = _cli(batch_env, moto_endpoint, bucket, env={CRASH_AFTER: "staged"})
@@ -161,6 +167,7 @@ def test_a_run_killed_after_staging_leaves_no_visible_output(s3, bucket, moto_en
     assert _visible(s3, bucket) == []
 
 
+@pytest.mark.slow  # the moto server
 def test_a_failure_while_publishing_rolls_back(s3, bucket, champion_predictor, monkeypatch):
     _upload(s3, bucket, DATA.read_bytes())
     real_copy = s3.copy_object
@@ -192,6 +199,7 @@ def test_previous_period_is_last_month_in_utc():
         resolve_period("2011-13")
 
 
+@pytest.mark.slow  # the moto server
 def test_a_refused_write_fails_in_one_sentence_and_publishes_nothing(
     s3, bucket, champion_predictor, monkeypatch
 ):

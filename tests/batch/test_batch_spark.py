@@ -11,6 +11,8 @@ from scoring.rows import PERIOD, read_rows, score_rows
 from tests.batch.conftest import ROOT
 from tests.batch.test_batch_score import BROKEN, _broken_csv
 
+pytestmark = pytest.mark.slow  # a Spark session
+
 PERIODS = {"2011-11": (ROOT / "data" / "2011-11.csv").read_bytes(), "2011-12": _broken_csv()}
 
 

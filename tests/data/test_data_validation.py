@@ -58,6 +58,7 @@ def test_duplicate_timestamp_within_a_file(data_dir):
     assert f"line {len(table) + 2}, column 'day,hr': duplicate timestamp" in problems_in(path)[0]
 
 
+@pytest.mark.slow  # reads all twelve months (4 s)
 def test_duplicate_timestamp_across_files(data_dir):
     # February's file claims an hour that January's file already holds.
     jan = pd.read_csv(data_dir / "2011-01.csv")
@@ -80,6 +81,7 @@ def test_target_must_add_up(data_dir):
     assert problems_in(path)[0].endswith("column 'bikers': is not casual + registered")
 
 
+@pytest.mark.slow  # a python -m model process (11 s on a loaded machine)
 def test_cli_rejects_bad_data_in_one_sentence_and_changes_nothing(data_dir, tmp_path):
     corrupt(data_dir / "2011-04.csv", 2, "weathersit", "hail")
     champion = REPO / "config" / "champion.json"

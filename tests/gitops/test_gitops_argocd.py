@@ -42,6 +42,7 @@ def of_kind(docs: list[dict], kind: str) -> dict[str, dict]:
     return {d["metadata"]["name"]: d for d in docs if d["kind"] == kind}
 
 
+@pytest.mark.slow  # node + the npm Argo CD schemas
 def test_argocd_objects_match_their_schemas(argocd_docs):
     result = validate_argo(argocd_docs)
     assert result.returncode == 0, result.stdout + result.stderr
@@ -50,12 +51,14 @@ def test_argocd_objects_match_their_schemas(argocd_docs):
     assert result.stdout.count("ok ") == len(argocd_docs)
 
 
+@pytest.mark.slow  # node + the npm Argo CD schemas
 def test_generated_applications_match_their_schemas(expanded_apps):
     result = validate_argo(expanded_apps)
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.count("ok Application/") == len(expanded_apps) == 8 * len(ENVIRONMENTS)
 
 
+@pytest.mark.slow  # node + the npm Argo CD schemas
 def test_schema_check_rejects_a_wrong_type(expanded_apps):
     app = json.loads(json.dumps(of_kind(expanded_apps, "Application")["bikeshare-prod"]))
     app["spec"]["syncPolicy"]["automated"]["prune"] = "yes"
@@ -63,6 +66,7 @@ def test_schema_check_rejects_a_wrong_type(expanded_apps):
     assert result.returncode == 1 and "FAIL Application/bikeshare-prod" in result.stdout
 
 
+@pytest.mark.slow  # node + the npm Argo CD schemas
 def test_schema_check_rejects_a_misspelled_key(argocd_docs):
     appset = json.loads(json.dumps(of_kind(argocd_docs, "ApplicationSet")["bikeshare"]))
     appset["spec"]["template"]["spec"]["syncPolicy"]["automated"]["selfheal"] = True

@@ -14,6 +14,8 @@ from .conftest import ROOT, require_tool
 
 QUIET_JSON = ("--skip-download", "--quiet", "--output", "json")
 
+pytestmark = pytest.mark.slow  # checkov
+
 
 def test_checkov_kubernetes_and_kustomize_pass():
     require_tool("kubectl")  # without it checkov silently skips the kustomize framework

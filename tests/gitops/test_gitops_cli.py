@@ -90,6 +90,7 @@ def repo(template_repo, tmp_path) -> Path:
     return copy
 
 
+@pytest.mark.slow  # the whole flow with real git (10 s)
 def test_set_image_promote_rollback(repo):
     prod_before = render(repo, "prod")
 
@@ -136,6 +137,7 @@ def test_set_image_promote_rollback(repo):
     assert (repo / "build/rollback-prod.md").is_file()
 
 
+@pytest.mark.slow  # several commits with real git (4 s)
 def test_promote_an_older_digest_staging_ran(repo):
     for digest in (DIGEST_1, DIGEST_2):
         assert (

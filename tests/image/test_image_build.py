@@ -2,18 +2,22 @@
 
 from pathlib import Path
 
+import pytest
+
 from bento.image import pinned_requirements
 from tests.image.conftest import REPO, canonical, read_env_file, run
 
 MAX_MB = 700
 
 
+@pytest.mark.slow  # podman: the image built
 def test_image_is_within_the_size_budget(built_image):
     size_mb = int(built_image["IMAGE_SIZE_BYTES"]) / 1e6
     print(f"image size: {size_mb:.0f} MB uncompressed")
     assert size_mb <= MAX_MB
 
 
+@pytest.mark.slow  # podman: the image built
 def test_image_is_built_on_the_recorded_base(built_image):
     base = read_env_file(REPO / "build" / "base-image.env")
     labels = run(
@@ -28,11 +32,13 @@ def test_image_is_built_on_the_recorded_base(built_image):
     )
 
 
+@pytest.mark.slow  # podman: the image built
 def test_image_python_environment_is_exactly_the_lock(image_packages):
     lock = dict(line.split("==") for line in pinned_requirements())
     assert image_packages == {canonical(name): version for name, version in lock.items()}
 
 
+@pytest.mark.slow  # podman: the image built
 def test_build_tools_do_not_ship(built_image):
     # uv, the CA bundle and uv's cache were bind-mounted for the build only.
     listing = run(

@@ -6,10 +6,13 @@ import shutil
 import tempfile
 
 import httpx
+import pytest
 import yaml
 
 from image import run as image_run
 from tests.image.conftest import REPO, free_port, run
+
+pytestmark = pytest.mark.slow  # podman: an image built, run or pushed
 
 MANIFEST_TYPES = (
     "application/vnd.oci.image.manifest.v1+json, "

@@ -1,9 +1,12 @@
 """The container runs as the Deployment says: unprivileged, read-only, loopback-only port."""
 
 import httpx
+import pytest
 
 from image.run import RUNTIME
 from tests.image.conftest import run
+
+pytestmark = pytest.mark.slow  # podman: an image built, run or pushed
 
 
 def exec_in(name: str, command: str) -> str:

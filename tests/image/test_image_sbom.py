@@ -10,7 +10,7 @@ import pytest
 from model import record
 from tests.image.conftest import canonical, run
 
-pytestmark = pytest.mark.slow
+pytestmark = pytest.mark.slow  # podman: an image built, run or pushed
 
 
 @pytest.fixture(scope="module")

@@ -16,6 +16,8 @@ from tests.image.conftest import REPO, run
 from tests.service.bad_requests import BAD_REQUESTS, GOOD_RECORD, SENTINELS
 from tests.service.test_service_bad_input import send
 
+pytestmark = pytest.mark.slow  # podman: an image built, run or pushed
+
 ROWS = 200
 
 

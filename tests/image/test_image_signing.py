@@ -1,7 +1,11 @@
 """Signature policy, executed: the signed image is accepted; an unsigned one, one signed by
 another key, and the signed one copied to another repository are refused."""
 
+import pytest
+
 from tests.image.conftest import REPO, run
+
+pytestmark = pytest.mark.slow  # podman: an image built, run or pushed
 
 PULL = str(REPO / "image" / "pull.sh")
 

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pytest
 import yaml
 
 from model import flow
@@ -57,6 +58,7 @@ def test_tiny_slices_are_not_gated():
     assert judge(candidate, champion, RULES).passed
 
 
+@pytest.mark.slow  # trains a model
 def test_model_on_shuffled_targets_is_rejected_and_champion_unchanged(
     data_dir, params, champion_copy, tmp_path
 ):
@@ -80,6 +82,7 @@ def test_model_on_shuffled_targets_is_rejected_and_champion_unchanged(
     assert report["verdict"]["reasons"]
 
 
+@pytest.mark.slow  # trains a model
 def test_cli_rejects_worse_params_with_reasons(data_dir, params, champion_copy, tmp_path):
     params["estimator"]["max_iter"] = 5
     worse = tmp_path / "worse.yaml"
@@ -94,6 +97,7 @@ def test_cli_rejects_worse_params_with_reasons(data_dir, params, champion_copy, 
     assert champion_copy.read_bytes() == before
 
 
+@pytest.mark.slow  # trains a model
 def test_no_champion_first_passing_model_becomes_champion(data_dir, params, tmp_path):
     champion = tmp_path / "new" / "champion.json"
     outcome = run(data_dir, params, champion, tmp_path / "out")
@@ -101,6 +105,7 @@ def test_no_champion_first_passing_model_becomes_champion(data_dir, params, tmp_
     assert json.loads(champion.read_text())["version"] == outcome.candidate["version"]
 
 
+@pytest.mark.slow  # trains a model
 def test_new_month_is_judged_against_champion_on_the_same_holdout(data_dir, params, tmp_path):
     december = data_dir / "2011-12.csv"
     parked = tmp_path / "2011-12.csv"

@@ -15,6 +15,8 @@ from model.predictor import DECIMALS, SMALL_ROWS, FastPredictor, Predictor
 from model.schema import FEATURES
 from tests.conftest import REPO
 
+pytestmark = pytest.mark.slow  # the champion, registered from git (a training run)
+
 
 @pytest.fixture(scope="module")
 def pipeline(champion_in_store: str):

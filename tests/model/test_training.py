@@ -3,7 +3,11 @@
 import json
 from pathlib import Path
 
+import pytest
+
 from model.pipeline import train_candidate
+
+pytestmark = pytest.mark.slow  # trains models (3-7 s each)
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -18,6 +18,8 @@ from model.record import load
 
 from .conftest import DECEMBER, REPO, one_openmp_thread
 
+pytestmark = pytest.mark.slow  # trains models
+
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 

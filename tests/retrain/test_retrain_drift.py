@@ -3,6 +3,7 @@
 import shutil
 
 import pandas as pd
+import pytest
 
 from model.changes import data_changes
 from model.cli import main
@@ -21,6 +22,7 @@ def test_psi_is_zero_for_the_same_histogram_and_grows_with_shift():
     assert 0 < psi([10, 20, 30], [20, 20, 20]) < psi([10, 20, 30], [30, 20, 10])
 
 
+@pytest.mark.slow  # an eleven-month champion trained first
 def test_an_ordinary_new_month_raises_no_drift_warning(eleven_months):
     window = load_valid(data_files(eleven_months.data)[:-1])  # the champion's training window
     december = load_valid([DECEMBER])
@@ -30,6 +32,7 @@ def test_an_ordinary_new_month_raises_no_drift_warning(eleven_months):
     assert {d.feature for d in flagged(drifts, "calendar")} == set(SETTINGS["calendar"])
 
 
+@pytest.mark.slow  # an eleven-month champion trained first
 def test_new_and_rewritten_files_are_told_apart(workspace):
     champion = load(workspace.champion)
     shutil.copy(DECEMBER, workspace.data / DECEMBER.name)
@@ -52,6 +55,7 @@ def test_new_and_rewritten_files_are_told_apart(workspace):
     ]
 
 
+@pytest.mark.slow  # an eleven-month champion trained first
 def test_drift_command_on_recent_inputs(workspace, tmp_path, capsys):
     ordinary = tmp_path / "ordinary.jsonl"
     pd.read_csv(DECEMBER).to_json(ordinary, orient="records", lines=True)
@@ -66,6 +70,7 @@ def test_drift_command_on_recent_inputs(workspace, tmp_path, capsys):
     assert set(named.split(", ")) == {"weathersit", "windspeed"}, verdict
 
 
+@pytest.mark.slow  # an eleven-month champion trained first
 def test_drift_command_refuses_a_broken_window(workspace, tmp_path, capsys):
     window = tmp_path / "window.csv"
     pd.read_csv(DECEMBER).assign(hum=1.7).to_csv(window, index=False)

@@ -4,7 +4,11 @@ and invalid, schemathesis) against the real server; none may answer 5xx.
 `make fuzz` runs the same with at least 1,000 requests.
 """
 
+import pytest
+
 from bench.fuzz import fuzz
+
+pytestmark = pytest.mark.slow  # the bentoml server
 
 
 def test_generated_requests_never_get_a_server_error(service):

@@ -7,10 +7,13 @@ import bentoml
 import httpx
 import numpy as np
 import pandas as pd
+import pytest
 
 from model.schema import FEATURES
 from model.train import predict
 from tests.service.bad_requests import GOOD_RECORD
+
+pytestmark = pytest.mark.slow  # the bentoml server
 
 REPO = Path(__file__).resolve().parents[2]
 CHAMPION = json.loads((REPO / "config" / "champion.json").read_text())

@@ -5,6 +5,8 @@ import pytest
 
 from tests.service.bad_requests import BAD_REQUESTS, GOOD_RECORD, SENTINEL, SENTINELS
 
+pytestmark = pytest.mark.slow  # the bentoml server
+
 
 def send(url: str, case) -> httpx.Response:
     content = case.body

@@ -10,6 +10,8 @@ import pytest
 
 from tests.fixtures.terraform_local import TF_DIR
 
+pytestmark = pytest.mark.slow  # checkov
+
 SKIP = re.compile(r"#\s*checkov:skip=([A-Z0-9_]+)(?::(.*))?")
 
 

@@ -24,12 +24,14 @@ def test_tf_fmt_is_clean():
     assert proc.returncode == 0, f"Run `make tf-fmt`:\n{proc.stdout}{proc.stderr}"
 
 
+@pytest.mark.slow  # terraform init + validate/test of every root and module
 @pytest.mark.parametrize("root", ROOTS, ids=_rel)
 def test_tf_root_validates_without_backend(root: Path, tf_offline_runs):
     proc = tf_offline_runs[root].result()
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
+@pytest.mark.slow  # terraform init + validate/test of every root and module
 @pytest.mark.parametrize("module", MODULES, ids=_rel)
 def test_tf_module_passes_terraform_test_with_mocked_provider(module: Path, tf_offline_runs):
     proc = tf_offline_runs[module].result()

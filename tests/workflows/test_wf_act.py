@@ -10,6 +10,10 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.slow  # act
+
 ROOT = Path(__file__).resolve().parents[2]
 BROKEN = Path(__file__).parent / "fixtures" / "act" / "broken_wiring.yml"
 

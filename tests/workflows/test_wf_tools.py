@@ -20,6 +20,7 @@ def make(*args: str) -> subprocess.CompletedProcess:
     )
 
 
+@pytest.mark.slow  # actionlint + shellcheck of every workflow (17 s)
 def test_actionlint_with_shellcheck_is_clean():
     result = make("wf-actionlint")
     assert result.returncode == 0, result.stdout + result.stderr
@@ -49,6 +50,7 @@ def test_schema_rejects_a_broken_workflow():
     assert "timeout-minutes" in result.stdout
 
 
+@pytest.mark.slow  # checkov
 def test_checkov_github_actions_has_no_failures():
     result = make("wf-checkov")
     assert result.returncode == 0, result.stdout + result.stderr
@@ -67,6 +69,7 @@ def broken_workflow_dir(tmp_path):
     return target
 
 
+@pytest.mark.slow  # checkov
 def test_checkov_fails_a_broken_workflow(broken_workflow_dir):
     result = make("wf-checkov", f"WF_DIR={broken_workflow_dir}")
     assert result.returncode != 0

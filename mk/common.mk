@@ -1,0 +1,58 @@
+# Shared by every fragment and included first: shell, tools, directories, ports, the AWS
+# emulator. A fragment uses only the variables it defines itself and the ones defined here.
+SHELL := bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+MAKEFLAGS += --no-print-directory
+
+export BENTOML_DO_NOT_TRACK := true
+# A repository-local BentoML store keeps models and bentos out of the user's home.
+export BENTOML_HOME ?= $(CURDIR)/.bentoml
+
+# Python: the interpreter that creates virtualenvs, and the project's virtualenv.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(CURDIR)/$(VENV)/bin
+PY := $(BIN)/python
+# checkov pins an old boto3, so it lives in a virtualenv of its own (made by mk/tools.mk).
+CHECKOV_VENV := .venv-checkov
+export CHECKOV := $(CURDIR)/$(CHECKOV_VENV)/bin/checkov
+
+# Directories: versioned data, recipes too long for make, outputs of push/sign/sbom
+# (tests point IMAGE_OUT at a temporary directory).
+DATA ?= data
+SCRIPTS := $(CURDIR)/scripts
+IMAGE_OUT ?= build
+
+# The environment a target acts on (terraform, set-image, wf-plan): local|staging|prod.
+ENV ?= local
+
+# Loopback ports: `make serve`, the container started by image-run, the OCI registry that
+# stands in for ECR, the moto AWS emulator.
+PORT ?= 3000
+IMAGE_RUN_PORT ?= 3000
+REGISTRY_PORT ?= 5055
+MOTO_PORT ?= 4566
+
+# Moto (AWS emulator) for ENV=local: one server per checkout, kept between make calls.
+MOTO_ENDPOINT := https://127.0.0.1:$(MOTO_PORT)
+MOTO_DIR := $(CURDIR)/build/moto
+# Fake credentials (the emulator accepts any, real AWS rejects them) and the emulator's
+# throw-away certificate: buckets deny requests without TLS, so moto speaks HTTPS.
+MOTO_CREDS = export AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_REGION=us-east-1 \
+	AWS_DEFAULT_REGION=us-east-1 AWS_CA_BUNDLE=$(MOTO_DIR)/cert.pem;
+
+# Tools the checks need, installed on demand: each fragment adds `TEST_TOOLS += target`.
+TEST_TOOLS :=
+
+# $(call apt_require,pkg ...): install missing Debian packages when running as root,
+# otherwise stop with the command to run. A missing tool is a clear failure, never a skip.
+define apt_require
+	@missing=""; for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing Debian packages:$$missing"; \
+	    apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  else echo "Missing Debian packages:$$missing; run: sudo apt-get install$$missing" >&2; exit 1; fi; \
+	fi
+endef

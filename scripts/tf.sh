@@ -1,0 +1,130 @@
+#!/usr/bin/env bash
+# Terraform as the make targets run it (mk/terraform.mk): the provider mirror when this
+# machine has one (discovered at run time, plain registry downloads otherwise), one data
+# directory per root under TF_BUILD, the moto emulator for ENV=local.
+#
+#   scripts/tf.sh validate ROOT...            validate each root (no backend, no credentials)
+#   scripts/tf.sh test MODULE...              `terraform test` each module that has tests/
+#   scripts/tf.sh plan|apply|destroy ENV      one environment (destroy: local only)
+#   scripts/tf.sh bootstrap ENV               the state bucket of ENV, its own state moved in
+#   scripts/tf.sh output ENV NAME             one output of ENV as JSON (e.g. gitops_bridge)
+#
+# Environment: TF (the terraform binary), TF_BUILD (default build/terraform), TF_STATE_BUCKET
+# (staging, prod; bootstrap local has a default), MOTO_ENDPOINT and MOTO_DIR (local; the
+# emulator's fake credentials come from the caller: make exports them).
+set -euo pipefail
+usage="Usage: scripts/tf.sh validate|test DIR... | plan|apply|destroy|bootstrap ENV | output ENV NAME"
+cd "$(dirname "$0")/.."
+tf="${TF:-terraform}"
+build="${TF_BUILD:-$PWD/build/terraform}"
+cfg="$(terraform/scripts/cli-config.sh)"
+if [ -n "$cfg" ]; then export TF_CLI_CONFIG_FILE="$cfg"; fi
+export TF_IN_AUTOMATION=1
+
+validate() {
+  for d in "$@"; do
+    TF_DATA_DIR="$build/validate/$(basename "$d")"
+    export TF_DATA_DIR
+    if "$tf" -chdir="$d" init -input=false -backend=false >/dev/null &&
+      "$tf" -chdir="$d" validate -no-color >/dev/null; then
+      echo "valid: $d"
+    else
+      echo "INVALID: $d" >&2
+      "$tf" -chdir="$d" validate -no-color >&2
+      exit 1
+    fi
+  done
+}
+
+test_modules() {
+  for d in "$@"; do
+    [ -d "$d/tests" ] || continue
+    TF_DATA_DIR="$build/test/$(basename "$d")"
+    export TF_DATA_DIR
+    "$tf" -chdir="$d" init -input=false -backend=false >/dev/null
+    "$tf" -chdir="$d" test -no-color
+  done
+}
+
+# init of envs/ENV and the -var flags its plan/apply/destroy need, in $vars.
+init_env() {
+  env="${1:?$usage}"
+  dir="terraform/envs/$env"
+  [ -d "$dir" ] || { echo "No environment $env (no $dir)." >&2; exit 1; }
+  if [ "$env" = local ]; then
+    "$tf" -chdir="$dir" init -input=false -reconfigure \
+      -backend-config=path="$build/local/terraform.tfstate" >/dev/null
+    vars=(-var "aws_endpoint=${MOTO_ENDPOINT:?Set MOTO_ENDPOINT (make moto-start prints it).}")
+  else
+    if [ -z "${TF_STATE_BUCKET:-}" ]; then
+      echo "Set TF_STATE_BUCKET to the state bucket made by 'make tf-bootstrap ENV=$env'." >&2
+      exit 1
+    fi
+    "$tf" -chdir="$dir" init -input=false -reconfigure -backend-config=backend.hcl \
+      -backend-config=bucket="$TF_STATE_BUCKET" >/dev/null
+    vars=(-var "state_bucket=$TF_STATE_BUCKET")
+  fi
+}
+
+plan() {
+  init_env "$@"
+  rc=0
+  "$tf" -chdir="$dir" plan -input=false -detailed-exitcode "${vars[@]}" || rc=$?
+  case $rc in
+    0) echo "No changes." ;;
+    2) echo "Changes pending (exit code 2 from -detailed-exitcode)." ;;
+    *) exit $rc ;;
+  esac
+}
+
+apply() {
+  init_env "$@"
+  local approve=()
+  if [ "$env" = local ]; then approve=(-auto-approve); fi
+  start=$(date +%s)
+  "$tf" -chdir="$dir" apply -input=false "${approve[@]}" "${vars[@]}"
+  echo "apply took $(($(date +%s) - start)) s"
+}
+
+destroy() {
+  if [ "${1:-}" != local ]; then
+    echo "tf-destroy only runs for ENV=local; staging and prod are destroyed by a reviewed change, not a make target." >&2
+    exit 1
+  fi
+  if [ ! -f "${MOTO_DIR:?Set MOTO_DIR (where moto.pid is)}/moto.pid" ]; then
+    echo "moto is not running: the local stack is already gone."
+    exit 0
+  fi
+  init_env "$@"
+  start=$(date +%s)
+  "$tf" -chdir="$dir" destroy -input=false -auto-approve "${vars[@]}"
+  echo "destroy took $(($(date +%s) - start)) s"
+}
+
+output() {
+  init_env "${1:-}"
+  "$tf" -chdir="$dir" output -json "${2:?$usage}"
+}
+
+bootstrap() {
+  env="${1:?$usage}"
+  export TF_DATA_DIR="$build/bootstrap-$env"
+  if [ "$env" = local ]; then
+    terraform/scripts/bootstrap.sh local "${TF_STATE_BUCKET:-bikeshare-tfstate-local}" \
+      "${MOTO_ENDPOINT:?Set MOTO_ENDPOINT (make moto-start prints it).}"
+  else
+    if [ -z "${TF_STATE_BUCKET:-}" ]; then
+      echo "Set TF_STATE_BUCKET, e.g. bikeshare-tfstate-<account id>." >&2
+      exit 1
+    fi
+    terraform/scripts/bootstrap.sh "$env" "$TF_STATE_BUCKET"
+  fi
+}
+
+command="${1:-}"
+shift || true
+case "$command" in
+  validate | plan | apply | destroy | bootstrap | output) "$command" "$@" ;;
+  test) test_modules "$@" ;;
+  *) echo "$usage" >&2; exit 2 ;;
+esac
