@@ -58,9 +58,15 @@ EDITS = (
     ),
     Edit(
         "argocd/policies/*.yaml",
-        rf"release workflow of ({SLUG}) on main",
+        rf"workflow of ({SLUG}) on main",
         lambda p, _: p.github_repository,
         "the signing workflow's repository (description)",
+    ),
+    Edit(
+        "argocd/policies/*.yaml",
+        rf"(?m)value: https://github\.com/({SLUG})$",
+        lambda p, _: p.github_repository,
+        "the provenance's source repository",
     ),
     Edit(
         ".github/workflows/*.yml",
