@@ -2,8 +2,10 @@
 TF ?= terraform
 TF_DIR := terraform
 ENV ?= local
-TF_ENVS := local staging prod
-TF_ROOTS := $(wildcard $(TF_DIR)/modules/*) $(addprefix $(TF_DIR)/envs/,$(TF_ENVS)) $(TF_DIR)/bootstrap
+# An environment is a folder envs/<env>/ with a terraform.tfvars: local is its own root (moto),
+# every other one is applied with the shared root account/ (one AWS account each).
+TF_ENVS := local $(filter-out local,$(notdir $(patsubst %/,%,$(dir $(wildcard $(TF_DIR)/envs/*/terraform.tfvars)))))
+TF_ROOTS := $(wildcard $(TF_DIR)/modules/*) $(TF_DIR)/envs/local $(TF_DIR)/account $(TF_DIR)/bootstrap
 TF_BUILD := $(CURDIR)/build/terraform
 
 # Moto (AWS emulator) for ENV=local: one server per checkout, kept between make calls so
@@ -22,18 +24,24 @@ TF_SETUP = cfg="$$($(TF_DIR)/scripts/cli-config.sh)"; if [ -n "$$cfg" ]; then ex
 MOTO_CREDS = export AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_REGION=us-east-1 \
 	AWS_DEFAULT_REGION=us-east-1 AWS_CA_BUNDLE=$(MOTO_DIR)/cert.pem;
 
-ENV_DIR = $(TF_DIR)/envs/$(ENV)
 ifeq ($(ENV),local)
+ENV_DIR = $(TF_DIR)/envs/local
 TF_ENV_INIT = $(MOTO_CREDS) $(TF) -chdir=$(ENV_DIR) init -input=false -reconfigure \
 	-backend-config=path=$(TF_BUILD)/local/terraform.tfstate >/dev/null
 TF_ENV_VARS = -var aws_endpoint=$(MOTO_ENDPOINT)
 TF_ENV_DEPS = moto-start
 else
+ENV_DIR = $(TF_DIR)/account
+# One .terraform per environment: the shared root is initialised with each one's state key.
+TF_SETUP += export TF_DATA_DIR=$(TF_BUILD)/env-$(ENV);
 TF_ENV_INIT = if [ -z "$(TF_STATE_BUCKET)" ]; then \
 	  echo "Set TF_STATE_BUCKET to the state bucket made by 'make tf-bootstrap ENV=$(ENV)'." >&2; exit 1; fi; \
 	$(TF) -chdir=$(ENV_DIR) init -input=false -reconfigure -backend-config=backend.hcl \
-	-backend-config=bucket=$(TF_STATE_BUCKET) >/dev/null
-TF_ENV_VARS = -var state_bucket=$(TF_STATE_BUCKET)
+	-backend-config=key=$(ENV)/terraform.tfstate -backend-config=bucket=$(TF_STATE_BUCKET) >/dev/null
+# envs/<env>/platform.auto.tfvars.json (account values, `make configure`) after terraform.tfvars.
+TF_ENV_VARS = -var environment=$(ENV) -var state_bucket=$(TF_STATE_BUCKET) \
+	-var-file=$(CURDIR)/$(TF_DIR)/envs/$(ENV)/terraform.tfvars \
+	$(addprefix -var-file=,$(wildcard $(CURDIR)/$(TF_DIR)/envs/$(ENV)/platform.auto.tfvars.json))
 TF_ENV_DEPS =
 endif
 

@@ -43,10 +43,19 @@ def test_tf_local_outputs_carry_what_argocd_and_workflows_need(outputs):
         "aws_endpoint",
     ):
         assert outputs[name], name
-    annotations = outputs["argocd_cluster_metadata"]["annotations"]
-    assert annotations["bikeshare_artifacts_bucket"] == outputs["artifacts_bucket_name"]
-    assert annotations["aws_cluster_name"] == outputs["cluster_name"]
-    assert outputs["argocd_cluster_metadata"]["labels"]["environment"] == "local"
+    bridge = outputs["gitops_bridge"]
+    assert bridge["cluster"] == {
+        "name": outputs["cluster_name"],
+        "server": outputs["cluster_endpoint"],
+        "environment": "local",
+    }
+    metadata = bridge["metadata"]
+    assert all(isinstance(v, str) for v in metadata.values()), metadata
+    assert metadata["artifacts_bucket"] == outputs["artifacts_bucket_name"]
+    assert metadata["registry_url"] == outputs["ecr_repository_url"]
+    assert metadata["workload_role_arn"] == outputs["workload_role_arn"]
+    assert metadata["aws_vpc_cidr"] == "10.42.0.0/16"
+    assert all(isinstance(v, bool) for v in bridge["addons"].values()), bridge["addons"]
 
 
 def test_tf_artifacts_bucket_is_sse_kms_versioned_private_and_logged(aws, outputs):
@@ -182,14 +191,14 @@ def test_tf_bad_inputs_are_rejected_with_a_clear_message(tf_local_stack):
         "-refresh=false",
         "-lock=false",
         f"-var=aws_endpoint={tf_local_stack.endpoint}",
-        "-var=environment=dev",
+        "-var=account_id=12345",
         "-var=vpc_cidr=10.0.0.0/33",
         "-var=github_repository=acme-mlops/*",
         check=False,
     )
     assert proc.returncode == 1
     text = re.sub(r"[\s│╷╵]+", " ", proc.stderr)
-    assert "environment must be one of local, staging, prod." in text
+    assert "account_id must be a 12-digit AWS account ID." in text
     assert "cidr must be a valid IPv4 CIDR block" in text
     assert "repository must be a GitHub slug owner/name" in text
 

@@ -101,7 +101,7 @@ run "rejects_bad_inputs" {
   command = plan
 
   variables {
-    environment            = "qa"
+    environment            = "q-a"
     endpoint_public_access = true
     public_access_cidrs    = ["0.0.0.0/0"]
     node_group             = { min_size = 3, desired_size = 2, max_size = 4 }
