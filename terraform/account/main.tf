@@ -17,4 +17,5 @@ module "platform" {
   single_nat_gateway      = var.single_nat_gateway
   node_group              = var.node_group
   create_registry         = var.create_registry
+  addons                  = var.addons
 }

@@ -74,3 +74,9 @@ variable "create_registry" {
   type        = bool
   default     = null
 }
+
+variable "addons" {
+  description = "Add-ons Argo CD installs (object of enable flags; typed by modules/platform's addons)."
+  type        = any
+  default     = null
+}

@@ -33,13 +33,36 @@ module "eks" {
   subnet_ids                  = module.network.private_subnet_ids
   kms_deletion_window_in_days = local.key_days
   node_group                  = var.node_group
-  service_account_roles = {
-    workload = {
-      namespace       = var.project
-      service_account = var.project
-      policy_arns     = { artifacts = module.artifacts.read_write_policy_arn }
-    }
-  }
+  # Pod Identity for every component here; none needs IRSA (the cluster's OIDC provider stays
+  # for one that would: see modules/eks service_account_roles).
+  create_pod_identity_associations = var.create_pod_identity_associations
+  pod_identity_roles = merge(
+    {
+      workload = {
+        namespace       = var.project
+        service_account = var.project
+        policy_arns     = { artifacts = module.artifacts.read_write_policy_arn }
+      }
+    },
+    local.lb_controller ? {
+      aws-load-balancer-controller = {
+        namespace       = "kube-system"
+        service_account = "aws-load-balancer-controller"
+        policy_arns     = { controller = aws_iam_policy.load_balancer_controller[0].arn }
+      }
+    } : {},
+  )
+}
+
+# The workload role was IRSA's; the same role (same ARN) now trusts Pod Identity.
+moved {
+  from = module.eks[0].aws_iam_role.service_account["workload"]
+  to   = module.eks[0].aws_iam_role.pod_identity["workload"]
+}
+
+moved {
+  from = module.eks[0].aws_iam_role_policy_attachment.service_account["workload/artifacts"]
+  to   = module.eks[0].aws_iam_role_policy_attachment.pod_identity["workload/artifacts"]
 }
 
 module "registry" {

@@ -49,8 +49,8 @@ output "oidc_provider_arn" {
 }
 
 output "workload_role_arn" {
-  description = "Role of the bikeshare ServiceAccount (null without the eks target)."
-  value       = one(module.eks[*].service_account_role_arns["workload"])
+  description = "Pod Identity role of the bikeshare ServiceAccount (null without the eks target)."
+  value       = one(module.eks[*].pod_identity_role_arns["workload"])
 }
 
 output "ecr_repository_url" {
@@ -114,16 +114,26 @@ output "gitops_bridge" {
       artifacts_bucket                      = module.artifacts.bucket_name
       artifacts_kms_key_arn                 = module.artifacts.kms_key_arn
       registry_url                          = local.registry
-      workload_role_arn                     = module.eks[0].service_account_role_arns["workload"]
+      workload_role_arn                     = module.eks[0].pod_identity_role_arns["workload"]
       workload_namespace                    = var.project
       workload_service_account              = var.project
-      aws_load_balancer_controller_role_arn = ""
+      aws_load_balancer_controller_role_arn = local.lb_controller ? module.eks[0].pod_identity_role_arns["aws-load-balancer-controller"] : ""
     }
     addons = {
-      enable_aws_load_balancer_controller = false
-      enable_metrics_server               = true
-      enable_kyverno                      = true
-      enable_kube_prometheus_stack        = true
+      enable_aws_load_balancer_controller = local.lb_controller
+      enable_metrics_server               = var.addons.metrics_server
+      enable_kyverno                      = var.addons.kyverno
+      enable_kube_prometheus_stack        = var.addons.kube_prometheus_stack
     }
   } : null
+}
+
+output "load_balancer_controller_role_arn" {
+  description = "Pod Identity role of kube-system/aws-load-balancer-controller (null when not used)."
+  value       = local.lb_controller ? module.eks[0].pod_identity_role_arns["aws-load-balancer-controller"] : null
+}
+
+output "pod_identity_association_ids" {
+  description = "Pod Identity associations keyed by role (empty on the emulator)."
+  value       = local.eks ? module.eks[0].pod_identity_association_ids : {}
 }

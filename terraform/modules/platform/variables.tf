@@ -141,3 +141,23 @@ variable "disposable" {
   default     = false
   nullable    = false
 }
+
+# Cluster add-ons (installed by Argo CD; Terraform gives them AWS permissions and flags).
+variable "addons" {
+  description = "Platform add-ons Argo CD installs in the cluster (gitops_bridge.addons); aws_load_balancer_controller also gets its Pod Identity role here."
+  type = object({
+    aws_load_balancer_controller = optional(bool, true)
+    metrics_server               = optional(bool, true)
+    kyverno                      = optional(bool, true)
+    kube_prometheus_stack        = optional(bool, true)
+  })
+  default  = {}
+  nullable = false
+}
+
+variable "create_pod_identity_associations" {
+  description = "Install the eks-pod-identity-agent add-on and create the Pod Identity associations. False only on the moto emulator, which lacks those APIs (the roles are still created)."
+  type        = bool
+  default     = true
+  nullable    = false
+}

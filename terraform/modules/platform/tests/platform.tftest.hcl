@@ -95,6 +95,41 @@ run "staging_holds_the_registry_and_registers_its_cluster" {
     condition     = length(module.network.private_subnet_ids) == 2
     error_message = "Two availability zones by default."
   }
+  assert {
+    condition     = output.gitops_bridge.metadata.aws_load_balancer_controller_role_arn == output.load_balancer_controller_role_arn && output.gitops_bridge.addons.enable_aws_load_balancer_controller
+    error_message = "The load balancer controller is on by default, with its role in the bridge."
+  }
+  assert {
+    condition     = toset(keys(output.pod_identity_association_ids)) == toset(["aws-load-balancer-controller", "workload"])
+    error_message = "The controller and the workload get their AWS permissions through Pod Identity associations."
+  }
+  assert {
+    condition = alltrue([for s in jsondecode(aws_iam_policy.load_balancer_controller[0].policy).Statement :
+      s.Resource != "*" || s.Sid == "Read" || s.Sid == "WebAcl" || can(s.Condition)
+    ])
+    error_message = "Every write in the controller policy is scoped by resource, tag or VPC."
+  }
+  assert {
+    condition     = jsondecode(aws_iam_policy.load_balancer_controller[0].policy).Statement[5].Condition.StringEquals["aws:RequestTag/elbv2.k8s.aws/cluster"] == "bikeshare-staging"
+    error_message = "The controller may only create load balancers tagged for this cluster."
+  }
+}
+
+run "addons_off_means_no_controller_role" {
+  command = plan
+
+  variables {
+    addons = { aws_load_balancer_controller = false, kyverno = false }
+  }
+
+  assert {
+    condition     = length(aws_iam_policy.load_balancer_controller) == 0 && output.gitops_bridge.metadata.aws_load_balancer_controller_role_arn == ""
+    error_message = "Without the controller there is no policy and the bridge says \"\"."
+  }
+  assert {
+    condition     = output.gitops_bridge.addons == { enable_aws_load_balancer_controller = false, enable_metrics_server = true, enable_kyverno = false, enable_kube_prometheus_stack = true }
+    error_message = "gitops_bridge.addons follows the addons flags."
+  }
 }
 
 run "prod_pulls_from_the_staging_registry_and_has_no_release_role" {
