@@ -18,6 +18,7 @@ ORDER = [
     "test_tf_static.py",
     "test_tf_checkov.py",
     "test_tf_bootstrap.py",
+    "test_tf_new_environment.py",
     "test_tf_local_stack.py",
 ]
 

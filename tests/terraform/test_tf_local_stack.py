@@ -138,12 +138,54 @@ def test_tf_github_role_trusts_exactly_one_subject(aws, outputs, role, subject):
     }
 
 
-def test_tf_workload_role_trusts_only_the_bikeshare_service_account(aws, outputs):
-    statement = _trust(aws("iam"), outputs["workload_role_arn"])
-    (condition,) = statement["Condition"].values()
-    subs = {k: v for k, v in condition.items() if k.endswith(":sub")}
-    assert list(subs.values()) == ["system:serviceaccount:bikeshare:bikeshare"]
-    assert list(statement["Condition"]) == ["StringEquals"]
+@pytest.mark.parametrize(
+    ("output", "namespace", "service_account"),
+    [
+        ("workload_role_arn", "bikeshare", "bikeshare"),
+        ("load_balancer_controller_role_arn", "kube-system", "aws-load-balancer-controller"),
+    ],
+)
+def test_tf_pod_identity_role_trusts_one_service_account_on_this_cluster(
+    aws, outputs, output, namespace, service_account
+):
+    statement = _trust(aws("iam"), outputs[output])
+    assert statement["Principal"] == {"Service": "pods.eks.amazonaws.com"}
+    assert sorted(statement["Action"]) == ["sts:AssumeRole", "sts:TagSession"]
+    assert statement["Condition"] == {
+        "StringEquals": {
+            "aws:RequestTag/eks-cluster-name": outputs["cluster_name"],
+            "aws:RequestTag/kubernetes-namespace": namespace,
+            "aws:RequestTag/kubernetes-service-account": service_account,
+        }
+    }
+    assert (
+        outputs["gitops_bridge"]["metadata"][
+            "workload_role_arn"
+            if output == "workload_role_arn"
+            else "aws_load_balancer_controller_role_arn"
+        ]
+        == outputs[output]
+    )
+
+
+def test_tf_workload_role_reads_and_writes_the_artifacts_bucket_only(aws, outputs):
+    iam = aws("iam")
+    role = outputs["workload_role_arn"].rsplit("/", 1)[1]
+    attached = iam.list_attached_role_policies(RoleName=role)["AttachedPolicies"]
+    assert len(attached) == 1
+    policy = iam.get_policy(PolicyArn=attached[0]["PolicyArn"])["Policy"]
+    document = iam.get_policy_version(
+        PolicyArn=policy["Arn"], VersionId=policy["DefaultVersionId"]
+    )["PolicyVersion"]["Document"]
+    document = json.loads(document) if isinstance(document, str) else document
+    bucket = outputs["artifacts_bucket_name"]
+    resources = {
+        r
+        for s in document["Statement"]
+        for r in ([s["Resource"]] if isinstance(s["Resource"], str) else s["Resource"])
+    }
+    assert any(bucket in r for r in resources), resources
+    assert not any(r == "*" or r.startswith("arn:aws:s3:::*") for r in resources), resources
 
 
 def test_tf_eks_cluster_encrypts_secrets_and_logs_the_control_plane(aws, outputs):
