@@ -2,8 +2,10 @@
 # Terraform targets (see terraform/README.md).
 TF ?= terraform
 TF_DIR := terraform
-TF_ENVS := local staging prod
-TF_ROOTS := $(wildcard $(TF_DIR)/modules/*) $(addprefix $(TF_DIR)/envs/,$(TF_ENVS)) $(TF_DIR)/bootstrap
+# An environment is a folder envs/<env>/ with a terraform.tfvars: local is its own root (moto),
+# every other one is applied with the shared root account/ (one AWS account each).
+TF_ENVS := local $(filter-out local,$(notdir $(patsubst %/,%,$(dir $(wildcard $(TF_DIR)/envs/*/terraform.tfvars)))))
+TF_ROOTS := $(wildcard $(TF_DIR)/modules/*) $(TF_DIR)/envs/local $(TF_DIR)/account $(TF_DIR)/bootstrap
 TF_BUILD := $(CURDIR)/build/terraform
 TF_STATE_BUCKET ?=
 

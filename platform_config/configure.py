@@ -135,6 +135,10 @@ def tfvars(platform: Platform, env: Environment) -> str:
     prod = platform.environments.get("prod")
     if env.name == platform.registry_environment and prod and prod.name != env.name:
         values["prod_account_id"] = prod.account_id  # the account allowed to pull from ECR
+    if env.name != platform.registry_environment:  # pulls from the registry's account
+        values["registry_account_id"] = platform.environments[
+            platform.registry_environment
+        ].account_id
     return _json(values)
 
 

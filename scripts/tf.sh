@@ -46,23 +46,31 @@ test_modules() {
   done
 }
 
-# init of envs/ENV and the -var flags its plan/apply/destroy need, in $vars.
+# init of ENV's root and the -var flags its plan/apply/destroy/output need, in $vars. local is
+# its own root (moto); every other environment is a folder envs/<env>/ of tfvars applied with
+# the shared root account/, one state key and one .terraform per environment.
 init_env() {
   env="${1:?$usage}"
-  dir="terraform/envs/$env"
-  [ -d "$dir" ] || { echo "No environment $env (no $dir)." >&2; exit 1; }
   if [ "$env" = local ]; then
+    dir=terraform/envs/local
     "$tf" -chdir="$dir" init -input=false -reconfigure \
       -backend-config=path="$build/local/terraform.tfstate" >/dev/null
     vars=(-var "aws_endpoint=${MOTO_ENDPOINT:?Set MOTO_ENDPOINT (make moto-start prints it).}")
   else
+    dir=terraform/account
+    tfvars="$PWD/terraform/envs/$env/terraform.tfvars"
+    [ -f "$tfvars" ] || { echo "No environment $env (no $tfvars)." >&2; exit 1; }
     if [ -z "${TF_STATE_BUCKET:-}" ]; then
       echo "Set TF_STATE_BUCKET to the state bucket made by 'make tf-bootstrap ENV=$env'." >&2
       exit 1
     fi
+    export TF_DATA_DIR="$build/env-$env"
     "$tf" -chdir="$dir" init -input=false -reconfigure -backend-config=backend.hcl \
-      -backend-config=bucket="$TF_STATE_BUCKET" >/dev/null
-    vars=(-var "state_bucket=$TF_STATE_BUCKET")
+      -backend-config=key="$env/terraform.tfstate" -backend-config=bucket="$TF_STATE_BUCKET" >/dev/null
+    vars=(-var "environment=$env" -var "state_bucket=$TF_STATE_BUCKET" -var-file="$tfvars")
+    # Account values (`make configure`) after the environment's shape.
+    account="$PWD/terraform/envs/$env/platform.auto.tfvars.json"
+    if [ -f "$account" ]; then vars+=(-var-file="$account"); fi
   fi
 }
 

@@ -3,8 +3,8 @@ variable "environment" {
   type        = string
 
   validation {
-    condition     = contains(["local", "staging", "prod"], var.environment)
-    error_message = "environment must be one of local, staging, prod."
+    condition     = can(regex("^[a-z][a-z0-9]{1,9}$", var.environment))
+    error_message = "environment must be 2-10 lowercase letters and digits, starting with a letter."
   }
 }
 

@@ -10,7 +10,7 @@ import pytest
 from tests.fixtures.terraform_local import TF_DIR, run_terraform, terraform_env
 
 MODULES = sorted(p for p in (TF_DIR / "modules").iterdir() if (p / "main.tf").exists())
-ROOTS = [TF_DIR / "envs" / e for e in ("local", "staging", "prod")] + [TF_DIR / "bootstrap"]
+ROOTS = [TF_DIR / "envs" / "local", TF_DIR / "account", TF_DIR / "bootstrap"]
 
 # Fast and offline first, so a broken module fails in seconds; the moto apply last.
 ORDER = [
@@ -18,6 +18,7 @@ ORDER = [
     "test_tf_static.py",
     "test_tf_checkov.py",
     "test_tf_bootstrap.py",
+    "test_tf_new_environment.py",
     "test_tf_local_stack.py",
 ]
 

@@ -43,10 +43,19 @@ def test_tf_local_outputs_carry_what_argocd_and_workflows_need(outputs):
         "aws_endpoint",
     ):
         assert outputs[name], name
-    annotations = outputs["argocd_cluster_metadata"]["annotations"]
-    assert annotations["bikeshare_artifacts_bucket"] == outputs["artifacts_bucket_name"]
-    assert annotations["aws_cluster_name"] == outputs["cluster_name"]
-    assert outputs["argocd_cluster_metadata"]["labels"]["environment"] == "local"
+    bridge = outputs["gitops_bridge"]
+    assert bridge["cluster"] == {
+        "name": outputs["cluster_name"],
+        "server": outputs["cluster_endpoint"],
+        "environment": "local",
+    }
+    metadata = bridge["metadata"]
+    assert all(isinstance(v, str) for v in metadata.values()), metadata
+    assert metadata["artifacts_bucket"] == outputs["artifacts_bucket_name"]
+    assert metadata["registry_url"] == outputs["ecr_repository_url"]
+    assert metadata["workload_role_arn"] == outputs["workload_role_arn"]
+    assert metadata["aws_vpc_cidr"] == "10.42.0.0/16"
+    assert all(isinstance(v, bool) for v in bridge["addons"].values()), bridge["addons"]
 
 
 def test_tf_artifacts_bucket_is_sse_kms_versioned_private_and_logged(aws, outputs):
@@ -129,12 +138,54 @@ def test_tf_github_role_trusts_exactly_one_subject(aws, outputs, role, subject):
     }
 
 
-def test_tf_workload_role_trusts_only_the_bikeshare_service_account(aws, outputs):
-    statement = _trust(aws("iam"), outputs["workload_role_arn"])
-    (condition,) = statement["Condition"].values()
-    subs = {k: v for k, v in condition.items() if k.endswith(":sub")}
-    assert list(subs.values()) == ["system:serviceaccount:bikeshare:bikeshare"]
-    assert list(statement["Condition"]) == ["StringEquals"]
+@pytest.mark.parametrize(
+    ("output", "namespace", "service_account"),
+    [
+        ("workload_role_arn", "bikeshare", "bikeshare"),
+        ("load_balancer_controller_role_arn", "kube-system", "aws-load-balancer-controller"),
+    ],
+)
+def test_tf_pod_identity_role_trusts_one_service_account_on_this_cluster(
+    aws, outputs, output, namespace, service_account
+):
+    statement = _trust(aws("iam"), outputs[output])
+    assert statement["Principal"] == {"Service": "pods.eks.amazonaws.com"}
+    assert sorted(statement["Action"]) == ["sts:AssumeRole", "sts:TagSession"]
+    assert statement["Condition"] == {
+        "StringEquals": {
+            "aws:RequestTag/eks-cluster-name": outputs["cluster_name"],
+            "aws:RequestTag/kubernetes-namespace": namespace,
+            "aws:RequestTag/kubernetes-service-account": service_account,
+        }
+    }
+    assert (
+        outputs["gitops_bridge"]["metadata"][
+            "workload_role_arn"
+            if output == "workload_role_arn"
+            else "aws_load_balancer_controller_role_arn"
+        ]
+        == outputs[output]
+    )
+
+
+def test_tf_workload_role_reads_and_writes_the_artifacts_bucket_only(aws, outputs):
+    iam = aws("iam")
+    role = outputs["workload_role_arn"].rsplit("/", 1)[1]
+    attached = iam.list_attached_role_policies(RoleName=role)["AttachedPolicies"]
+    assert len(attached) == 1
+    policy = iam.get_policy(PolicyArn=attached[0]["PolicyArn"])["Policy"]
+    document = iam.get_policy_version(
+        PolicyArn=policy["Arn"], VersionId=policy["DefaultVersionId"]
+    )["PolicyVersion"]["Document"]
+    document = json.loads(document) if isinstance(document, str) else document
+    bucket = outputs["artifacts_bucket_name"]
+    resources = {
+        r
+        for s in document["Statement"]
+        for r in ([s["Resource"]] if isinstance(s["Resource"], str) else s["Resource"])
+    }
+    assert any(bucket in r for r in resources), resources
+    assert not any(r == "*" or r.startswith("arn:aws:s3:::*") for r in resources), resources
 
 
 def test_tf_eks_cluster_encrypts_secrets_and_logs_the_control_plane(aws, outputs):
@@ -182,14 +233,14 @@ def test_tf_bad_inputs_are_rejected_with_a_clear_message(tf_local_stack):
         "-refresh=false",
         "-lock=false",
         f"-var=aws_endpoint={tf_local_stack.endpoint}",
-        "-var=environment=dev",
+        "-var=account_id=12345",
         "-var=vpc_cidr=10.0.0.0/33",
         "-var=github_repository=acme-mlops/*",
         check=False,
     )
     assert proc.returncode == 1
     text = re.sub(r"[\s│╷╵]+", " ", proc.stderr)
-    assert "environment must be one of local, staging, prod." in text
+    assert "account_id must be a 12-digit AWS account ID." in text
     assert "cidr must be a valid IPv4 CIDR block" in text
     assert "repository must be a GitHub slug owner/name" in text
 

@@ -1,72 +1,22 @@
-# The emulated platform: the same modules as staging and prod, sized down and disposable
-# (no prevent_destroy, buckets and registry may be destroyed with their content).
-data "aws_caller_identity" "current" {}
-
+# The emulated platform: the composition every environment uses, sized down and disposable
+# (no prevent_destroy, buckets and registry destroyed with their content).
 locals {
-  name = "${var.project}-${var.environment}"
-  tags = { Project = var.project, Environment = var.environment, ManagedBy = "terraform" }
+  tags = { Project = "bikeshare", Environment = "local", ManagedBy = "terraform" }
 }
 
-module "network" {
-  source = "../../modules/network"
+module "platform" {
+  source = "../../modules/platform"
 
-  name                        = local.name
-  environment                 = var.environment
-  cidr                        = var.vpc_cidr
-  azs                         = ["${var.region}a", "${var.region}b"]
-  single_nat_gateway          = true
-  cluster_name                = local.name
-  kms_deletion_window_in_days = 7
-}
-
-module "eks" {
-  source = "../../modules/eks"
-
-  name                        = local.name
-  environment                 = var.environment
-  subnet_ids                  = module.network.private_subnet_ids
-  kms_deletion_window_in_days = 7
-  node_group = {
-    instance_types = ["t3.large"]
-    min_size       = 1
-    desired_size   = 1
-    max_size       = 2
-  }
-  service_account_roles = {
-    workload = {
-      namespace       = var.project
-      service_account = var.project
-      policy_arns     = { artifacts = module.artifacts.read_write_policy_arn }
-    }
-  }
-}
-
-module "registry" {
-  source = "../../modules/registry"
-
-  name                        = var.project
-  environment                 = var.environment
-  force_delete                = true
-  kms_deletion_window_in_days = 7
-}
-
-module "artifacts" {
-  source = "../../modules/artifacts"
-
-  bucket_name                 = "${local.name}-artifacts-${data.aws_caller_identity.current.account_id}"
-  environment                 = var.environment
-  prevent_destroy             = false
-  force_destroy               = true
-  kms_deletion_window_in_days = 7
-}
-
-module "github_oidc" {
-  source = "../../modules/github-oidc"
-
-  name_prefix         = local.name
-  environment         = var.environment
-  repository          = var.github_repository
+  environment       = "local"
+  account_id        = var.account_id
+  region            = var.region
+  vpc_cidr          = var.vpc_cidr
+  github_repository = var.github_repository
+  disposable        = true
+  node_group        = { instance_types = ["t3.large"], min_size = 1, desired_size = 1, max_size = 2 }
+  # One emulated account stands in for both deploy targets.
   deploy_environments = ["staging", "prod"]
-  ecr_repository_arn  = module.registry.repository_arn
-  release_policy_arns = { artifacts = module.artifacts.read_write_policy_arn }
+  # moto 5.2 has no EKS add-on or Pod Identity API: roles yes, associations no
+  # (modules/platform and modules/eks test those with a mocked provider).
+  create_pod_identity_associations = false
 }

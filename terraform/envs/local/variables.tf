@@ -1,11 +1,17 @@
 variable "aws_endpoint" {
-  description = "URL of the AWS emulator (moto server), e.g. http://127.0.0.1:4566."
+  description = "URL of the AWS emulator (moto server), e.g. https://127.0.0.1:4566."
   type        = string
 
   validation {
     condition     = can(regex("^https?://[A-Za-z0-9.\\[\\]:-]+(:[0-9]+)?/?$", var.aws_endpoint))
-    error_message = "aws_endpoint must be an http(s) URL of the emulator, e.g. http://127.0.0.1:4566."
+    error_message = "aws_endpoint must be an http(s) URL of the emulator, e.g. https://127.0.0.1:4566."
   }
+}
+
+variable "account_id" {
+  description = "Account ID the emulator answers with (moto's default)."
+  type        = string
+  default     = "123456789012"
 }
 
 variable "region" {
@@ -14,26 +20,14 @@ variable "region" {
   default     = "us-east-1"
 }
 
-variable "project" {
-  description = "Project name, used as the prefix of every resource name."
+variable "vpc_cidr" {
+  description = "CIDR block of the VPC."
   type        = string
-  default     = "bikeshare"
-}
-
-variable "environment" {
-  description = "Environment name; the local root stands in for one account holding both deploy targets."
-  type        = string
-  default     = "local"
+  default     = "10.42.0.0/16"
 }
 
 variable "github_repository" {
   description = "GitHub repository (owner/name) trusted by the CI roles."
   type        = string
   default     = "acme-mlops/bikeshare-gitops"
-}
-
-variable "vpc_cidr" {
-  description = "CIDR block of the VPC."
-  type        = string
-  default     = "10.42.0.0/16"
 }

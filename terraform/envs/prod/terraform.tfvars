@@ -1,5 +1,8 @@
-# Facts about this deployment's accounts (not secrets). Replace with your own account IDs:
-# the provider refuses to run against any account but account_id.
-account_id = "222222222222"
-# The one registry lives in the staging account; prod pulls the digests staging ran.
-ecr_repository_url = "111111111111.dkr.ecr.us-east-1.amazonaws.com/bikeshare"
+# Prod: no registry of its own (it pulls staging's by digest, registry_account_id in
+# platform.auto.tfvars.json) and no release role; deploys only from the GitHub environment
+# "prod" and its protection rules.
+create_registry         = false
+availability_zone_count = 3
+# One NAT gateway per availability zone: an AZ outage must not cut the others off.
+single_nat_gateway = false
+node_group         = { min_size = 3, desired_size = 3, max_size = 6 }

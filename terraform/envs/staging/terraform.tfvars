@@ -1,4 +1,7 @@
-# Facts about this deployment's accounts (not secrets). Replace with your own account IDs:
-# the provider refuses to run against any account but account_id.
-account_id      = "111111111111"
-prod_account_id = "222222222222"
+# Staging: the one ECR repository and the release role live here; prod pulls the digests
+# staging ran. Account values (account_id, prod_account_id, ...) are in
+# platform.auto.tfvars.json, written by `make configure`.
+create_registry         = true
+availability_zone_count = 2
+single_nat_gateway      = true
+node_group              = { min_size = 2, desired_size = 2, max_size = 4 }

@@ -16,6 +16,9 @@ locals {
   service_account_policies = merge([for role, spec in var.service_account_roles : {
     for key, arn in spec.policy_arns : "${role}/${key}" => { role = role, policy_arn = arn }
   }]...)
+  pod_identity_policies = merge([for role, spec in var.pod_identity_roles : {
+    for key, arn in spec.policy_arns : "${role}/${key}" => { role = role, policy_arn = arn }
+  }]...)
 }
 
 # One key for envelope encryption of Kubernetes secrets and for the control-plane logs.
@@ -170,4 +173,59 @@ resource "aws_iam_role_policy_attachment" "service_account" {
 
   role       = aws_iam_role.service_account[each.value.role].name
   policy_arn = each.value.policy_arn
+}
+
+# EKS Pod Identity (the default for AWS permissions of pods): the agent add-on, one role per
+# service account trusting pods.eks.amazonaws.com only for that namespace, service account
+# and cluster (session tags EKS sets), and the association that hands it to the pods.
+resource "aws_eks_addon" "pod_identity_agent" {
+  count = var.create_pod_identity_associations ? 1 : 0
+
+  cluster_name = aws_eks_cluster.this.name
+  addon_name   = "eks-pod-identity-agent"
+
+  tags = local.tags
+}
+
+resource "aws_iam_role" "pod_identity" {
+  for_each = var.pod_identity_roles
+
+  name = "${var.name}-${each.key}"
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      Principal = { Service = "pods.eks.amazonaws.com" }
+      Action    = ["sts:AssumeRole", "sts:TagSession"]
+      Condition = {
+        StringEquals = {
+          "aws:RequestTag/eks-cluster-name"           = var.name
+          "aws:RequestTag/kubernetes-namespace"       = each.value.namespace
+          "aws:RequestTag/kubernetes-service-account" = each.value.service_account
+        }
+      }
+    }]
+  })
+
+  tags = local.tags
+}
+
+resource "aws_iam_role_policy_attachment" "pod_identity" {
+  for_each = local.pod_identity_policies
+
+  role       = aws_iam_role.pod_identity[each.value.role].name
+  policy_arn = each.value.policy_arn
+}
+
+resource "aws_eks_pod_identity_association" "this" {
+  for_each = var.create_pod_identity_associations ? var.pod_identity_roles : {}
+
+  cluster_name    = aws_eks_cluster.this.name
+  namespace       = each.value.namespace
+  service_account = each.value.service_account
+  role_arn        = aws_iam_role.pod_identity[each.key].arn
+
+  tags = local.tags
+
+  depends_on = [aws_eks_addon.pod_identity_agent]
 }

@@ -52,3 +52,13 @@ output "service_account_role_arns" {
   description = "IRSA role ARNs keyed like service_account_roles (annotate the ServiceAccount with eks.amazonaws.com/role-arn)."
   value       = { for k, r in aws_iam_role.service_account : k => r.arn }
 }
+
+output "pod_identity_role_arns" {
+  description = "Pod Identity role ARNs keyed like pod_identity_roles."
+  value       = { for k, r in aws_iam_role.pod_identity : k => r.arn }
+}
+
+output "pod_identity_association_ids" {
+  description = "Pod Identity association IDs keyed like pod_identity_roles (empty when create_pod_identity_associations is false)."
+  value       = { for k, a in aws_eks_pod_identity_association.this : k => a.association_id }
+}

@@ -9,12 +9,12 @@ variable "name" {
 }
 
 variable "environment" {
-  description = "Environment this cluster belongs to: local, staging or prod."
+  description = "Environment this cluster belongs to, e.g. local, staging or prod (envs/<name>/)."
   type        = string
 
   validation {
-    condition     = contains(["local", "staging", "prod"], var.environment)
-    error_message = "environment must be one of local, staging, prod."
+    condition     = can(regex("^[a-z][a-z0-9]{1,9}$", var.environment))
+    error_message = "environment must be 2-10 lowercase letters and digits, starting with a letter."
   }
 }
 
@@ -111,8 +111,31 @@ variable "oidc_thumbprints" {
   }
 }
 
+variable "pod_identity_roles" {
+  description = "IAM roles handed to Kubernetes service accounts through EKS Pod Identity (the default), keyed by a short name: the namespace/service account and the policies it gets (keyed by static names, so that ARNs may be unknown until apply)."
+  type = map(object({
+    namespace       = string
+    service_account = string
+    policy_arns     = map(string)
+  }))
+  default  = {}
+  nullable = false
+
+  validation {
+    condition = alltrue([for r in values(var.pod_identity_roles) :
+    can(regex("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", r.namespace)) && can(regex("^[a-z0-9]([-.a-z0-9]*[a-z0-9])?$", r.service_account))])
+    error_message = "pod_identity_roles: namespace and service_account must be Kubernetes names (lowercase letters, digits, '-'; no wildcards)."
+  }
+}
+
+variable "create_pod_identity_associations" {
+  description = "Install the eks-pod-identity-agent add-on and associate the pod_identity_roles. False only where the API is missing (the moto emulator): the roles are still created."
+  type        = bool
+  default     = true
+}
+
 variable "service_account_roles" {
-  description = "IAM roles for Kubernetes service accounts (IRSA), keyed by a short name: the namespace/service account allowed to assume each role and the policies it gets (keyed by static names, so that ARNs may be unknown until apply)."
+  description = "IAM roles for Kubernetes service accounts through IRSA, only for components that cannot use Pod Identity, keyed by a short name: the namespace/service account allowed to assume each role and the policies it gets (keyed by static names, so that ARNs may be unknown until apply)."
   type = map(object({
     namespace       = string
     service_account = string

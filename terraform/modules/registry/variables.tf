@@ -9,12 +9,12 @@ variable "name" {
 }
 
 variable "environment" {
-  description = "Environment that owns this registry: local, staging or prod."
+  description = "Environment that owns this registry, e.g. local, staging or prod (envs/<name>/)."
   type        = string
 
   validation {
-    condition     = contains(["local", "staging", "prod"], var.environment)
-    error_message = "environment must be one of local, staging, prod."
+    condition     = can(regex("^[a-z][a-z0-9]{1,9}$", var.environment))
+    error_message = "environment must be 2-10 lowercase letters and digits, starting with a letter."
   }
 }
 

@@ -22,6 +22,10 @@ resource "aws_s3_bucket" "this" {
   #checkov:skip=CKV_AWS_144:Single-region project; versioning plus prevent_destroy protect the data, cross-region replication is a cost decision left to the operator.
   #checkov:skip=CKV2_AWS_62:No consumer reacts to object events; workflows are triggered by git commits, not by bucket notifications.
   #checkov:skip=CKV_AWS_18:Access logging is optional here (access_logging): artifacts always turns it on; the state bucket is bootstrapped before any log bucket exists.
+  #checkov:skip=CKV_AWS_21:False positive (versioning): called through three module levels (account/ -> platform -> artifacts -> here), checkov's graph loses the one(concat(...)) edges; tests/s3_bucket.tftest.hcl asserts the attachment.
+  #checkov:skip=CKV_AWS_145:False positive (SSE-KMS): called through three module levels, checkov's graph loses the one(concat(...)) edges; tests/s3_bucket.tftest.hcl asserts the attachment.
+  #checkov:skip=CKV2_AWS_6:False positive (public access block): called through three module levels, checkov's graph loses the one(concat(...)) edges; tests/s3_bucket.tftest.hcl asserts the attachment.
+  #checkov:skip=CKV2_AWS_61:False positive (lifecycle): called through three module levels, checkov's graph loses the one(concat(...)) edges; tests/s3_bucket.tftest.hcl asserts the attachment.
 
   bucket        = var.bucket_name
   force_destroy = false

@@ -81,7 +81,7 @@ run "rejects_bad_inputs" {
   command = plan
 
   variables {
-    environment                        = "dev"
+    environment                        = "Dev"
     bucket_name                        = "Bikeshare_Artifacts"
     noncurrent_version_expiration_days = 1
   }

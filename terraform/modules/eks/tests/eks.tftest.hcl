@@ -101,7 +101,7 @@ run "rejects_bad_inputs" {
   command = plan
 
   variables {
-    environment            = "qa"
+    environment            = "q-a"
     endpoint_public_access = true
     public_access_cidrs    = ["0.0.0.0/0"]
     node_group             = { min_size = 3, desired_size = 2, max_size = 4 }
@@ -111,4 +111,55 @@ run "rejects_bad_inputs" {
   }
 
   expect_failures = [var.environment, var.public_access_cidrs, var.node_group, var.service_account_roles]
+}
+
+run "pod_identity_roles_trust_one_service_account_on_this_cluster" {
+  command = plan
+
+  variables {
+    pod_identity_roles = {
+      controller = {
+        namespace       = "kube-system"
+        service_account = "aws-load-balancer-controller"
+        policy_arns     = { controller = "arn:aws:iam::123456789012:policy/controller" }
+      }
+    }
+  }
+
+  assert {
+    condition = jsondecode(aws_iam_role.pod_identity["controller"].assume_role_policy).Statement[0].Condition.StringEquals == {
+      "aws:RequestTag/eks-cluster-name"           = "bikeshare-test"
+      "aws:RequestTag/kubernetes-namespace"       = "kube-system"
+      "aws:RequestTag/kubernetes-service-account" = "aws-load-balancer-controller"
+    }
+    error_message = "A Pod Identity role must trust exactly one namespace/service account on this cluster."
+  }
+  assert {
+    condition     = jsondecode(aws_iam_role.pod_identity["controller"].assume_role_policy).Statement[0].Principal == { Service = "pods.eks.amazonaws.com" }
+    error_message = "Pod Identity roles trust the EKS Pod Identity service principal only."
+  }
+  assert {
+    condition     = aws_eks_pod_identity_association.this["controller"].namespace == "kube-system" && aws_eks_pod_identity_association.this["controller"].service_account == "aws-load-balancer-controller"
+    error_message = "Each Pod Identity role is associated with its service account."
+  }
+  assert {
+    condition     = aws_eks_addon.pod_identity_agent[0].addon_name == "eks-pod-identity-agent"
+    error_message = "The Pod Identity agent add-on must be installed."
+  }
+}
+
+run "without_the_pod_identity_api_roles_stay_and_associations_go" {
+  command = plan
+
+  variables {
+    create_pod_identity_associations = false
+    pod_identity_roles = {
+      workload = { namespace = "bikeshare", service_account = "bikeshare", policy_arns = {} }
+    }
+  }
+
+  assert {
+    condition     = length(aws_iam_role.pod_identity) == 1 && length(aws_eks_pod_identity_association.this) == 0 && length(aws_eks_addon.pod_identity_agent) == 0
+    error_message = "create_pod_identity_associations = false keeps the roles and drops add-on and associations."
+  }
 }

@@ -71,7 +71,7 @@ run "rejects_wildcards_and_malformed_names" {
   command = plan
 
   variables {
-    environment         = "dev"
+    environment         = "Dev"
     repository          = "acme-mlops/*"
     deploy_environments = ["*"]
     release_branch      = "release/*"

@@ -66,7 +66,7 @@ run "rejects_bad_inputs" {
   command = plan
 
   variables {
-    environment = "dev"
+    environment = "Dev"
     cidr        = "10.0.0.0/33"
     azs         = ["us-east-1a"]
   }

@@ -62,7 +62,7 @@ run "rejects_bad_inputs" {
   command = plan
 
   variables {
-    environment       = "dev"
+    environment       = "Dev"
     pull_account_ids  = ["*"]
     max_tagged_images = 3
   }

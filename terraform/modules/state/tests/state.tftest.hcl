@@ -69,7 +69,7 @@ run "rejects_bad_inputs" {
   command = plan
 
   variables {
-    environment = "production"
+    environment = "prod_eu"
     bucket_name = "x"
   }
 

@@ -4,6 +4,6 @@ provider "aws" {
   allowed_account_ids = [var.account_id]
 
   default_tags {
-    tags = local.tags
+    tags = { Project = "bikeshare", Environment = var.environment, ManagedBy = "terraform" }
   }
 }

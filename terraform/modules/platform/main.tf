@@ -1,0 +1,106 @@
+# The platform of one environment: network, EKS, registry, artifacts bucket and CI roles.
+# Each root (envs/local on moto, account/ for real accounts) calls this once; what differs
+# between environments is data (tfvars), never code.
+locals {
+  name      = "${var.project}-${var.environment}"
+  azs       = [for s in slice(["a", "b", "c"], 0, var.availability_zone_count) : "${var.region}${s}"]
+  eks       = contains(var.deployment_targets, "eks")
+  key_days  = var.disposable ? 7 : 30
+  registry  = var.create_registry ? module.registry[0].repository_url : "${var.registry_account_id}.dkr.ecr.${var.region}.amazonaws.com/${var.project}"
+  artifacts = "${local.name}-artifacts-${var.account_id}"
+}
+
+data "aws_caller_identity" "current" {}
+
+module "network" {
+  source = "../network"
+
+  name                        = local.name
+  environment                 = var.environment
+  cidr                        = var.vpc_cidr
+  azs                         = local.azs
+  single_nat_gateway          = var.single_nat_gateway
+  cluster_name                = local.name
+  kms_deletion_window_in_days = local.key_days
+}
+
+module "eks" {
+  source = "../eks"
+  count  = local.eks ? 1 : 0
+
+  name                        = local.name
+  environment                 = var.environment
+  subnet_ids                  = module.network.private_subnet_ids
+  kms_deletion_window_in_days = local.key_days
+  node_group                  = var.node_group
+  # Pod Identity for every component here; none needs IRSA (the cluster's OIDC provider stays
+  # for one that would: see modules/eks service_account_roles).
+  create_pod_identity_associations = var.create_pod_identity_associations
+  pod_identity_roles = merge(
+    {
+      workload = {
+        namespace       = var.project
+        service_account = var.project
+        policy_arns     = { artifacts = module.artifacts.read_write_policy_arn }
+      }
+    },
+    local.lb_controller ? {
+      aws-load-balancer-controller = {
+        namespace       = "kube-system"
+        service_account = "aws-load-balancer-controller"
+        policy_arns     = { controller = aws_iam_policy.load_balancer_controller[0].arn }
+      }
+    } : {},
+  )
+}
+
+# The workload role was IRSA's; the same role (same ARN) now trusts Pod Identity.
+moved {
+  from = module.eks[0].aws_iam_role.service_account["workload"]
+  to   = module.eks[0].aws_iam_role.pod_identity["workload"]
+}
+
+moved {
+  from = module.eks[0].aws_iam_role_policy_attachment.service_account["workload/artifacts"]
+  to   = module.eks[0].aws_iam_role_policy_attachment.pod_identity["workload/artifacts"]
+}
+
+module "registry" {
+  source = "../registry"
+  count  = var.create_registry ? 1 : 0
+
+  name                        = var.project
+  environment                 = var.environment
+  pull_account_ids            = var.registry_pull_account_ids
+  force_delete                = var.disposable
+  kms_deletion_window_in_days = local.key_days
+}
+
+module "artifacts" {
+  source = "../artifacts"
+
+  bucket_name                 = local.artifacts
+  environment                 = var.environment
+  prevent_destroy             = !var.disposable
+  force_destroy               = var.disposable
+  kms_deletion_window_in_days = local.key_days
+}
+
+module "github_oidc" {
+  source = "../github-oidc"
+
+  name_prefix         = local.name
+  environment         = var.environment
+  repository          = var.github_repository
+  deploy_environments = coalesce(var.deploy_environments, [var.environment])
+  # The release workflow pushes images where the registry is, and nowhere else.
+  create_release_role = var.create_registry
+  ecr_repository_arn  = var.create_registry ? module.registry[0].repository_arn : null
+  release_policy_arns = var.create_registry ? { artifacts = module.artifacts.read_write_policy_arn } : {}
+  state_bucket_arn    = var.state_bucket == null ? null : "arn:aws:s3:::${var.state_bucket}"
+}
+
+# Optional modules, wired here by flags when they land (each gets its own variable):
+#   module "sagemaker_endpoint" { count = contains(var.deployment_targets, "sagemaker") ? 1 : 0 ... }
+#   module "cloudwatch_alarms"  { count = var.alarms == null ? 0 : 1 ... }
+#   module "api_gateway"        { count = var.api_gateway == null ? 0 : 1 ... }

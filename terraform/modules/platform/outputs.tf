@@ -1,0 +1,139 @@
+output "environment" {
+  description = "Environment name."
+  value       = var.environment
+}
+
+output "region" {
+  description = "AWS region."
+  value       = var.region
+}
+
+output "account_id" {
+  description = "AWS account ID (checked against the credentials' account)."
+  value       = var.account_id
+
+  precondition {
+    condition     = data.aws_caller_identity.current.account_id == var.account_id
+    error_message = "account_id does not match the account of the credentials in use: fix platform.auto.tfvars.json or the credentials."
+  }
+}
+
+output "vpc_id" {
+  description = "ID of the VPC."
+  value       = module.network.vpc_id
+}
+
+output "vpc_cidr" {
+  description = "CIDR block of the VPC."
+  value       = module.network.vpc_cidr
+}
+
+output "cluster_name" {
+  description = "Name of the EKS cluster (null without the eks target)."
+  value       = one(module.eks[*].cluster_name)
+}
+
+output "cluster_endpoint" {
+  description = "URL of the Kubernetes API server (null without the eks target)."
+  value       = one(module.eks[*].cluster_endpoint)
+}
+
+output "cluster_certificate_authority_data" {
+  description = "Base64 CA certificate of the API server (null without the eks target)."
+  value       = one(module.eks[*].cluster_certificate_authority_data)
+}
+
+output "oidc_provider_arn" {
+  description = "IAM OIDC provider of the cluster, for the components that need IRSA (null without the eks target)."
+  value       = one(module.eks[*].oidc_provider_arn)
+}
+
+output "workload_role_arn" {
+  description = "Pod Identity role of the bikeshare ServiceAccount (null without the eks target)."
+  value       = one(module.eks[*].pod_identity_role_arns["workload"])
+}
+
+output "ecr_repository_url" {
+  description = "ECR repository URL: this account's, or the one in registry_account_id that this environment pulls from."
+  value       = local.registry
+}
+
+output "artifacts_bucket_name" {
+  description = "S3 bucket for models/, data/ and reports/."
+  value       = module.artifacts.bucket_name
+}
+
+output "access_log_bucket_name" {
+  description = "S3 bucket receiving the artifacts bucket's access logs."
+  value       = module.artifacts.access_log_bucket_name
+}
+
+output "artifacts_kms_key_arn" {
+  description = "KMS key of the artifacts bucket (uploads use it by default)."
+  value       = module.artifacts.kms_key_arn
+}
+
+output "github_plan_role_arn" {
+  description = "Role for terraform plan in pull requests (GitHub environment plan)."
+  value       = module.github_oidc.plan_role_arn
+}
+
+output "github_release_role_arn" {
+  description = "Role for the release workflow on main (push image, write artifacts); null where there is no registry."
+  value       = module.github_oidc.release_role_arn
+}
+
+output "github_deploy_role_arns" {
+  description = "Deploy roles keyed by GitHub environment."
+  value       = module.github_oidc.deploy_role_arns
+}
+
+output "github_oidc_subjects" {
+  description = "Exact OIDC sub claim each CI role trusts."
+  value       = module.github_oidc.subjects
+}
+
+# gitops-bridge: what Argo CD needs to register this cluster and template its add-ons
+# (argocd/'s generator turns it into a cluster Secret: metadata as annotations, addons as
+# labels). Null without the eks target: there is no cluster to register.
+output "gitops_bridge" {
+  description = "Argo CD cluster registration of this environment: cluster (name, server, environment), metadata (strings) and addons (enable flags)."
+  value = local.eks ? {
+    cluster = {
+      name        = module.eks[0].cluster_name
+      server      = module.eks[0].cluster_endpoint
+      environment = var.environment
+    }
+    metadata = {
+      aws_cluster_name                      = module.eks[0].cluster_name
+      aws_region                            = var.region
+      aws_account_id                        = var.account_id
+      aws_vpc_id                            = module.network.vpc_id
+      aws_vpc_cidr                          = module.network.vpc_cidr
+      environment                           = var.environment
+      artifacts_bucket                      = module.artifacts.bucket_name
+      artifacts_kms_key_arn                 = module.artifacts.kms_key_arn
+      registry_url                          = local.registry
+      workload_role_arn                     = module.eks[0].pod_identity_role_arns["workload"]
+      workload_namespace                    = var.project
+      workload_service_account              = var.project
+      aws_load_balancer_controller_role_arn = local.lb_controller ? module.eks[0].pod_identity_role_arns["aws-load-balancer-controller"] : ""
+    }
+    addons = {
+      enable_aws_load_balancer_controller = local.lb_controller
+      enable_metrics_server               = var.addons.metrics_server
+      enable_kyverno                      = var.addons.kyverno
+      enable_kube_prometheus_stack        = var.addons.kube_prometheus_stack
+    }
+  } : null
+}
+
+output "load_balancer_controller_role_arn" {
+  description = "Pod Identity role of kube-system/aws-load-balancer-controller (null when not used)."
+  value       = local.lb_controller ? module.eks[0].pod_identity_role_arns["aws-load-balancer-controller"] : null
+}
+
+output "pod_identity_association_ids" {
+  description = "Pod Identity associations keyed by role (empty on the emulator)."
+  value       = local.eks ? module.eks[0].pod_identity_association_ids : {}
+}

@@ -1,0 +1,192 @@
+# The composition with a mocked provider: what each environment shape creates, the
+# gitops_bridge contract, and the inputs it refuses.
+mock_provider "aws" {
+  mock_data "aws_partition" {
+    defaults = { partition = "aws" }
+  }
+  mock_data "aws_caller_identity" {
+    defaults = { account_id = "111111111111" }
+  }
+  mock_data "aws_region" {
+    defaults = { name = "us-east-1" }
+  }
+  # Apply-mode mocks: the modules validate ARNs they pass on (ecr, kms, iam).
+  mock_resource "aws_kms_key" {
+    defaults = { arn = "arn:aws:kms:us-east-1:111111111111:key/00000000-0000-0000-0000-000000000000" }
+  }
+  mock_resource "aws_iam_role" {
+    defaults = { arn = "arn:aws:iam::111111111111:role/mock" }
+  }
+  mock_resource "aws_iam_policy" {
+    defaults = { arn = "arn:aws:iam::111111111111:policy/mock" }
+  }
+  mock_resource "aws_iam_openid_connect_provider" {
+    defaults = { arn = "arn:aws:iam::111111111111:oidc-provider/token.actions.githubusercontent.com" }
+  }
+  mock_resource "aws_ecr_repository" {
+    defaults = {
+      arn            = "arn:aws:ecr:us-east-1:111111111111:repository/bikeshare"
+      repository_url = "111111111111.dkr.ecr.us-east-1.amazonaws.com/bikeshare"
+    }
+  }
+  mock_resource "aws_cloudwatch_log_group" {
+    defaults = { arn = "arn:aws:logs:us-east-1:111111111111:log-group:mock" }
+  }
+  mock_resource "aws_s3_bucket" {
+    defaults = { arn = "arn:aws:s3:::mock" }
+  }
+  mock_resource "aws_eks_cluster" {
+    defaults = {
+      arn                   = "arn:aws:eks:us-east-1:111111111111:cluster/mock"
+      endpoint              = "https://MOCK.gr7.us-east-1.eks.amazonaws.com"
+      identity              = [{ oidc = [{ issuer = "https://oidc.eks.us-east-1.amazonaws.com/id/EXAMPLE" }] }]
+      certificate_authority = [{ data = "TU9DSw==" }]
+    }
+  }
+}
+
+variables {
+  environment       = "staging"
+  account_id        = "111111111111"
+  region            = "us-east-1"
+  vpc_cidr          = "10.0.0.0/16"
+  github_repository = "acme-mlops/bikeshare-gitops"
+  # The mocked applies must be torn down: no prevent_destroy here.
+  disposable = true
+}
+
+run "staging_holds_the_registry_and_registers_its_cluster" {
+  command = apply
+
+  variables {
+    registry_pull_account_ids = ["222222222222"]
+  }
+
+  assert {
+    condition     = length(module.registry) == 1 && length(module.eks) == 1
+    error_message = "Staging (the default shape) has the registry and an EKS cluster."
+  }
+  assert {
+    condition     = module.eks[0].cluster_name == "bikeshare-staging" && output.gitops_bridge.metadata.artifacts_bucket == output.artifacts_bucket_name
+    error_message = "Names follow <project>-<environment>; the bridge names the artifacts bucket."
+  }
+  assert {
+    condition     = output.gitops_bridge.cluster.name == "bikeshare-staging" && output.gitops_bridge.cluster.environment == "staging"
+    error_message = "gitops_bridge.cluster names the cluster and its environment."
+  }
+  assert {
+    condition = alltrue([for k in [
+      "aws_cluster_name", "aws_region", "aws_account_id", "aws_vpc_id", "aws_vpc_cidr", "environment",
+      "artifacts_bucket", "registry_url", "workload_role_arn", "aws_load_balancer_controller_role_arn",
+    ] : contains(keys(output.gitops_bridge.metadata), k)])
+    error_message = "gitops_bridge.metadata carries every key the Argo CD generator reads."
+  }
+  assert {
+    condition = keys(output.gitops_bridge.addons) == [
+      "enable_aws_load_balancer_controller", "enable_kube_prometheus_stack", "enable_kyverno", "enable_metrics_server",
+    ]
+    error_message = "gitops_bridge.addons has exactly the four enable flags."
+  }
+  assert {
+    condition     = output.gitops_bridge.metadata.aws_account_id == "111111111111" && output.gitops_bridge.metadata.aws_region == "us-east-1"
+    error_message = "gitops_bridge.metadata names the account and region."
+  }
+  assert {
+    condition     = length(module.network.private_subnet_ids) == 2
+    error_message = "Two availability zones by default."
+  }
+  assert {
+    condition     = output.gitops_bridge.metadata.aws_load_balancer_controller_role_arn == output.load_balancer_controller_role_arn && output.gitops_bridge.addons.enable_aws_load_balancer_controller
+    error_message = "The load balancer controller is on by default, with its role in the bridge."
+  }
+  assert {
+    condition     = toset(keys(output.pod_identity_association_ids)) == toset(["aws-load-balancer-controller", "workload"])
+    error_message = "The controller and the workload get their AWS permissions through Pod Identity associations."
+  }
+  assert {
+    condition = alltrue([for s in jsondecode(aws_iam_policy.load_balancer_controller[0].policy).Statement :
+      s.Resource != "*" || s.Sid == "Read" || s.Sid == "WebAcl" || can(s.Condition)
+    ])
+    error_message = "Every write in the controller policy is scoped by resource, tag or VPC."
+  }
+  assert {
+    condition     = jsondecode(aws_iam_policy.load_balancer_controller[0].policy).Statement[5].Condition.StringEquals["aws:RequestTag/elbv2.k8s.aws/cluster"] == "bikeshare-staging"
+    error_message = "The controller may only create load balancers tagged for this cluster."
+  }
+}
+
+run "addons_off_means_no_controller_role" {
+  command = plan
+
+  variables {
+    addons = { aws_load_balancer_controller = false, kyverno = false }
+  }
+
+  assert {
+    condition     = length(aws_iam_policy.load_balancer_controller) == 0 && output.gitops_bridge.metadata.aws_load_balancer_controller_role_arn == ""
+    error_message = "Without the controller there is no policy and the bridge says \"\"."
+  }
+  assert {
+    condition     = output.gitops_bridge.addons == { enable_aws_load_balancer_controller = false, enable_metrics_server = true, enable_kyverno = false, enable_kube_prometheus_stack = true }
+    error_message = "gitops_bridge.addons follows the addons flags."
+  }
+}
+
+run "prod_pulls_from_the_staging_registry_and_has_no_release_role" {
+  command = apply
+
+  variables {
+    environment             = "prod"
+    account_id              = "222222222222"
+    create_registry         = false
+    registry_account_id     = "111111111111"
+    availability_zone_count = 3
+    single_nat_gateway      = false
+  }
+
+  override_data {
+    target = data.aws_caller_identity.current
+    values = { account_id = "222222222222" }
+  }
+
+  assert {
+    condition     = length(module.registry) == 0 && output.github_release_role_arn == null
+    error_message = "Prod has no registry and no release role of its own."
+  }
+  assert {
+    condition     = output.ecr_repository_url == "111111111111.dkr.ecr.us-east-1.amazonaws.com/bikeshare" && output.gitops_bridge.metadata.registry_url == output.ecr_repository_url
+    error_message = "Prod pulls from the repository in registry_account_id."
+  }
+  assert {
+    condition     = length(module.network.private_subnet_ids) == 3
+    error_message = "Three availability zones when asked for."
+  }
+  assert {
+    condition     = keys(output.github_deploy_role_arns) == ["prod"]
+    error_message = "Prod's account has one deploy role, for the GitHub environment prod."
+  }
+}
+
+run "credentials_of_another_account_are_refused" {
+  command = plan
+
+  override_data {
+    target = data.aws_caller_identity.current
+    values = { account_id = "999999999999" }
+  }
+
+  expect_failures = [output.account_id]
+}
+
+run "bad_inputs_are_rejected" {
+  command = plan
+
+  variables {
+    environment        = "Prod-EU"
+    account_id         = "1234"
+    create_registry    = false
+    deployment_targets = ["lambda"]
+  }
+
+  expect_failures = [var.environment, var.account_id, var.registry_account_id, var.deployment_targets]
+}

@@ -1,0 +1,163 @@
+# The five account values (`make configure` writes them into envs/<env>/platform.auto.tfvars.json).
+variable "account_id" {
+  description = "AWS account ID of this environment (names the artifacts bucket; the roots' providers refuse any other account)."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[0-9]{12}$", var.account_id))
+    error_message = "account_id must be a 12-digit AWS account ID."
+  }
+}
+
+variable "region" {
+  description = "AWS region of the environment; subnets go into its first availability_zone_count zones (a, b, c)."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[a-z]{2}(-[a-z]+)+-[0-9]$", var.region))
+    error_message = "region must be an AWS region name such as us-east-1."
+  }
+}
+
+variable "vpc_cidr" {
+  description = "IPv4 CIDR block of the VPC (a /16 to /24)."
+  type        = string
+}
+
+variable "github_repository" {
+  description = "GitHub repository (owner/name) whose workflows the CI roles trust."
+  type        = string
+}
+
+variable "registry_pull_account_ids" {
+  description = "Other accounts allowed to pull from this environment's registry (staging: prod's account, so prod runs the digest staging ran)."
+  type        = list(string)
+  default     = []
+  nullable    = false
+}
+
+# What the environment is.
+variable "project" {
+  description = "Project name, the prefix of every resource name (<project>-<environment>)."
+  type        = string
+  default     = "bikeshare"
+  nullable    = false
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9]{1,15}$", var.project))
+    error_message = "project must be 2-16 lowercase letters and digits, starting with a letter."
+  }
+}
+
+variable "environment" {
+  description = "Environment name (the envs/<name>/ directory): names the cluster, buckets and roles."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9]{1,9}$", var.environment))
+    error_message = "environment must be 2-10 lowercase letters and digits, starting with a letter (it becomes part of bucket, cluster and role names)."
+  }
+}
+
+variable "deployment_targets" {
+  description = "Where the service runs in this environment. \"eks\" today; \"sagemaker\" joins when modules/sagemaker-endpoint is wired in main.tf."
+  type        = set(string)
+  default     = ["eks"]
+  nullable    = false
+
+  validation {
+    condition     = length(var.deployment_targets) > 0 && alltrue([for t in var.deployment_targets : contains(["eks"], t)])
+    error_message = "deployment_targets must be a non-empty subset of [\"eks\"] (sagemaker is not wired yet)."
+  }
+}
+
+# Sizing and availability.
+variable "availability_zone_count" {
+  description = "Availability zones to spread subnets and nodes over (2 or 3)."
+  type        = number
+  default     = 2
+  nullable    = false
+
+  validation {
+    condition     = contains([2, 3], var.availability_zone_count)
+    error_message = "availability_zone_count must be 2 or 3."
+  }
+}
+
+variable "single_nat_gateway" {
+  description = "One NAT gateway for all zones (cheaper) instead of one per zone (survives a zone outage)."
+  type        = bool
+  default     = true
+  nullable    = false
+}
+
+variable "node_group" {
+  description = "The EKS managed node group: instance types, capacity type and size bounds (see modules/eks)."
+  type = object({
+    instance_types = optional(list(string), ["m6i.large"])
+    capacity_type  = optional(string, "ON_DEMAND")
+    min_size       = optional(number, 2)
+    max_size       = optional(number, 4)
+    desired_size   = optional(number, 2)
+  })
+  default  = {}
+  nullable = false
+}
+
+# Registry and CI.
+variable "create_registry" {
+  description = "Create the ECR repository in this account. One environment holds it (staging); the others pull from registry_account_id."
+  type        = bool
+  default     = true
+  nullable    = false
+}
+
+variable "registry_account_id" {
+  description = "Account holding the ECR repository when create_registry is false (staging's, for prod)."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.registry_account_id == null ? var.create_registry : can(regex("^[0-9]{12}$", var.registry_account_id))
+    error_message = "registry_account_id must be the 12-digit account holding the registry when create_registry is false (prod: staging's)."
+  }
+}
+
+variable "deploy_environments" {
+  description = "GitHub environments that get a deploy role in this account. Null: just this environment."
+  type        = list(string)
+  default     = null
+}
+
+variable "state_bucket" {
+  description = "Terraform state bucket of this account (the plan and deploy roles may use it). Null: no remote state (local)."
+  type        = string
+  default     = null
+}
+
+variable "disposable" {
+  description = "Throw-away environment (local): buckets and registry may be destroyed with their content, keys deleted after 7 days."
+  type        = bool
+  default     = false
+  nullable    = false
+}
+
+# Cluster add-ons (installed by Argo CD; Terraform gives them AWS permissions and flags).
+variable "addons" {
+  description = "Platform add-ons Argo CD installs in the cluster (gitops_bridge.addons); aws_load_balancer_controller also gets its Pod Identity role here."
+  type = object({
+    aws_load_balancer_controller = optional(bool, true)
+    metrics_server               = optional(bool, true)
+    kyverno                      = optional(bool, true)
+    kube_prometheus_stack        = optional(bool, true)
+  })
+  default  = {}
+  nullable = false
+}
+
+variable "create_pod_identity_associations" {
+  description = "Install the eks-pod-identity-agent add-on and create the Pod Identity associations. False only on the moto emulator, which lacks those APIs (the roles are still created)."
+  type        = bool
+  default     = true
+  nullable    = false
+}
