@@ -15,6 +15,7 @@ from typing import Annotated
 import bentoml
 from pydantic import Field
 
+from bento.explain import MAX_EXPLAIN_ROWS, Explainer, Explanation, explanation
 from bento.guards import RequestGuard, hide_request_data_in_logs
 from bento.image import IMAGE
 from bento.schemas import MAX_BODY_BYTES, MAX_RECORDS, Columns, Prediction, Record
@@ -117,6 +118,16 @@ class Bikeshare:
     def predict_batch(self, columns: Columns) -> Prediction:
         """Predict rentals for a large batch sent column by column."""
         return self._predict({name: getattr(columns, name) for name in FEATURES})
+
+    @bentoml.api
+    def explain(
+        self, records: Annotated[list[Record], Field(min_length=1, max_length=MAX_EXPLAIN_ROWS)]
+    ) -> Explanation:
+        """Each feature's contribution to log(predicted rentals) and the base value (SHAP)."""
+        if getattr(self, "explainer", None) is None:  # shap loads on the first explanation
+            self.explainer = Explainer(self.predictor.pipeline)
+        columns = {name: [getattr(r, name) for r in records] for name in FEATURES}
+        return explanation(self.explainer, columns, self.version)
 
 
 Bikeshare.add_asgi_middleware(RequestGuard, max_body_bytes=MAX_BODY_BYTES)

@@ -4,8 +4,10 @@
                           [--max-reject-rate 0.05]      (or: python -m scoring score ...)
 
 Reads input/<period>.csv from the bucket, scores it with the model the service ships, and
-writes predictions, rejects and a run record under scores/<period>/<model version>/ (see
-scoring/store.py for the layout and the atomic publish). `--period previous` scores the
+writes predictions, rejects, the period's drift against the champion's training data
+(drift.json, scoring/drift.py) and a run record under scores/<period>/<model version>/ (see
+scoring/store.py for the layout and the atomic publish); then pushes its metrics and, beyond
+the drift thresholds, can ask for a retrain (scoring/drift.py). `--period previous` scores the
 month before today (UTC): what the CronJob runs. Exit 0 on success, 1 when too many rows
 are rejected, 2 on a bad input or setup; every failure is one sentence on stderr.
 """
@@ -25,8 +27,10 @@ from pathlib import Path
 from botocore.exceptions import BotoCoreError, ClientError
 
 from model import compat, paths
+from model import record as records
 from model.predictor import Predictor
-from scoring.rows import BatchError, Scored, read_rows, score_rows
+from scoring import drift as live_drift
+from scoring.rows import LINE, BatchError, Scored, read_rows, score_rows, typed
 from scoring.store import (
     input_key,
     output_prefix,
@@ -155,9 +159,12 @@ def score_period(
     # Never drop a row silently.
     assert rows_in == len(scored.predictions) + len(scored.rejects), "rows in != scored + rejected"
     check_reject_rate(scored, rows_in, period, max_rate)
+    accepted = typed(raw[raw[LINE].astype("int64").isin(scored.predictions[LINE])])
+    drift = live_drift.report(period, records.load(), accepted, live_drift.settings())
     outputs = {
         "predictions.parquet": parquet_bytes(scored.predictions),
         "rejects.parquet": parquet_bytes(scored.rejects),
+        "drift.json": live_drift.dumps(drift),
     }
     record = run_record(
         period, champ, key, data, scored, outputs, max_rate, time.monotonic() - started
@@ -172,7 +179,13 @@ def score_period(
             "published; the job's role needs s3:GetObject, s3:PutObject and s3:DeleteObject "
             "on scores/* and _tmp/*."
         ) from err
-    return json.loads(record)
+    result = json.loads(record)
+    try:
+        result["follow_up"] = live_drift.follow_up(drift, result["rows"])
+    except BatchError as err:
+        raise BatchError(f"scored and published to s3://{bucket}/{prefix}, but {err}") from err
+    result["drift"] = {k: drift[k] for k in ("alert", "warn", "retrain")}
+    return result
 
 
 def s3_client(endpoint_url: str | None):
@@ -228,6 +241,13 @@ def main(argv: list[str] | None = None) -> int:
         f"{period}: {rows['in']} rows in, {rows['scored']} scored, {rows['rejected']} rejected "
         f"in {record['duration_seconds']:.1f} s -> s3://{args.bucket}/{prefix}"
     )
+    drift = record["drift"]
+    print(
+        f"drift vs the champion's training data (drift.json): alert {drift['alert'] or 'none'}, "
+        f"warn {drift['warn'] or 'none'}{'; retrain advised' if drift['retrain'] else ''}"
+    )
+    for line in record["follow_up"]:
+        print(line)
     return 0
 
 

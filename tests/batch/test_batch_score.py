@@ -21,7 +21,7 @@ from tests.batch.conftest import ROOT, read_json
 
 PERIOD = "2011-12"
 DATA = ROOT / "data" / f"{PERIOD}.csv"
-OUTPUTS = ("predictions.parquet", "rejects.parquet", "run.json")
+OUTPUTS = ("predictions.parquet", "rejects.parquet", "drift.json", "run.json")
 # Three broken rows (file lines 3, 10, 11) with the reasons the job must give.
 BROKEN = {
     1: ("temp", "hot", "temp: 'hot' is not a number"),

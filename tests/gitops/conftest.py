@@ -48,7 +48,7 @@ def _differences(a, b, path=""):
 ALLOWED = re.compile(
     r"^(/spec/(minReplicas|maxReplicas|schedule)"
     r"|.*/containers/\d+/(resources|env)/.*|.*/containers/\d+/image"
-    r"|/metadata/annotations/eks\.amazonaws\.com/role-arn"
+    r"|/metadata/annotations/eks\.amazonaws\.com/role-arn|/spec/groups/\d+/rules/\d+/labels/model_version"
     r"|/spec/rules/0/host|/spec/tls/0/hosts/0|/spec/ingress/0/from/0/ipBlock/cidr"
     rf"|.*/metadata/annotations/{re.escape(MODEL_VERSION_KEY)})$"
 )
