@@ -13,7 +13,7 @@ set -euo pipefail
 bento_tag=$1 base_record=$2 image_record=$3
 bentoml=${BENTOML:-bentoml}
 uv=${UV:?set UV to the pinned uv binary (make venv installs it)}
-max_mb=${IMAGE_MAX_MB:-700}
+max_mb=${IMAGE_MAX_MB:-900}
 
 # shellcheck disable=SC1090
 source "$base_record"
