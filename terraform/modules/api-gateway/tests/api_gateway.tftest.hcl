@@ -87,7 +87,7 @@ run "eks_goes_through_the_vpc_link_to_the_nlb" {
   command = plan
 
   assert {
-    condition     = aws_api_gateway_vpc_link.this[0].target_arns == [var.eks_backend.nlb_arn]
+    condition     = one(aws_api_gateway_vpc_link.this[0].target_arns) == var.eks_backend.nlb_arn
     error_message = "The VPC link must target the internal NLB."
   }
   assert {
