@@ -125,6 +125,42 @@ run "execution_role_is_least_privilege" {
   }
 }
 
+# The composition reads the image from the environment's release file in git; the same
+# expression over the committed files must give an image this module accepts.
+run "release_files_give_an_accepted_image" {
+  command = plan
+
+  variables {
+    image = one([
+      for i in yamldecode(file("../../../argocd/bikeshare/overlays/staging/release/kustomization.yaml")).images :
+      "${i.newName}@${i.digest}" if i.name == "bikeshare"
+    ])
+    model_version = yamldecode(file("../../../argocd/bikeshare/overlays/staging/release/kustomization.yaml")).commonAnnotations["bikeshare.acme-mlops.io/model-version"]
+  }
+
+  assert {
+    condition     = startswith(aws_sagemaker_model.this.primary_container[0].image, "111111111111.dkr.ecr.us-east-1.amazonaws.com/bikeshare@sha256:")
+    error_message = "The staging release file must yield its ECR image by digest."
+  }
+}
+
+run "prod_release_file_gives_an_accepted_image" {
+  command = plan
+
+  variables {
+    name = "bikeshare-prod"
+    image = one([
+      for i in yamldecode(file("../../../argocd/bikeshare/overlays/prod/release/kustomization.yaml")).images :
+      "${i.newName}@${i.digest}" if i.name == "bikeshare"
+    ])
+  }
+
+  assert {
+    condition     = strcontains(aws_sagemaker_model.this.primary_container[0].image, "@sha256:")
+    error_message = "The prod release file must yield an image by digest."
+  }
+}
+
 run "image_from_another_repository_is_refused" {
   command = plan
 
