@@ -100,7 +100,7 @@ variable "scoring_failure_pattern" {
 }
 
 variable "thresholds" {
-  description = "Alarm thresholds: 5xx share of requests in percent, p99 target latency in seconds, unhealthy targets, node CPU and memory utilisation in percent."
+  description = "Alarm thresholds (5xx share of requests and node CPU/memory in percent, p99 target latency in seconds, unhealthy targets and scoring failures as counts), how many periods of how many seconds must breach, and the requests a period below which the 5xx share is not judged."
   type = object({
     http_5xx_percent      = optional(number, 1)
     p99_latency_seconds   = optional(number, 0.5)
