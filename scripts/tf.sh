@@ -8,6 +8,7 @@
 #   scripts/tf.sh plan|apply|destroy ENV      one environment (destroy: local only)
 #   scripts/tf.sh bootstrap ENV               the state bucket of ENV, its own state moved in
 #   scripts/tf.sh output ENV NAME             one output of ENV as JSON (e.g. gitops_bridge)
+#   scripts/tf.sh vars ENV                    the -var flags of ENV, one per line
 #
 # Environment: TF (the terraform binary), TF_BUILD (default build/terraform), TF_STATE_BUCKET
 # (staging, prod; bootstrap local has a default), MOTO_ENDPOINT and MOTO_DIR (local; the
@@ -49,12 +50,11 @@ test_modules() {
 # init of ENV's root and the -var flags its plan/apply/destroy/output need, in $vars. local is
 # its own root (moto); every other environment is a folder envs/<env>/ of tfvars applied with
 # the shared root account/, one state key and one .terraform per environment.
-init_env() {
+# ENV's root in $dir and the -var flags its plan/apply/destroy/output need in $vars.
+env_vars() {
   env="${1:?$usage}"
   if [ "$env" = local ]; then
     dir=terraform/envs/local
-    "$tf" -chdir="$dir" init -input=false -reconfigure \
-      -backend-config=path="$build/local/terraform.tfstate" >/dev/null
     vars=(-var "aws_endpoint=${MOTO_ENDPOINT:?Set MOTO_ENDPOINT (make moto-start prints it).}")
   else
     dir=terraform/account
@@ -64,13 +64,25 @@ init_env() {
       echo "Set TF_STATE_BUCKET to the state bucket made by 'make tf-bootstrap ENV=$env'." >&2
       exit 1
     fi
-    export TF_DATA_DIR="$build/env-$env"
-    "$tf" -chdir="$dir" init -input=false -reconfigure -backend-config=backend.hcl \
-      -backend-config=key="$env/terraform.tfstate" -backend-config=bucket="$TF_STATE_BUCKET" >/dev/null
     vars=(-var "environment=$env" -var "state_bucket=$TF_STATE_BUCKET" -var-file="$tfvars")
     # Account values (`make configure`) after the environment's shape.
     account="$PWD/terraform/envs/$env/platform.auto.tfvars.json"
     if [ -f "$account" ]; then vars+=(-var-file="$account"); fi
+  fi
+}
+
+# init of ENV's root: local is its own root (moto); every other environment is a folder
+# envs/<env>/ of tfvars applied with the shared root account/, one state key and one
+# .terraform per environment.
+init_env() {
+  env_vars "$@"
+  if [ "$env" = local ]; then
+    "$tf" -chdir="$dir" init -input=false -reconfigure \
+      -backend-config=path="$build/local/terraform.tfstate" >/dev/null
+  else
+    export TF_DATA_DIR="$build/env-$env"
+    "$tf" -chdir="$dir" init -input=false -reconfigure -backend-config=backend.hcl \
+      -backend-config=key="$env/terraform.tfstate" -backend-config=bucket="$TF_STATE_BUCKET" >/dev/null
   fi
 }
 
@@ -109,6 +121,12 @@ destroy() {
   echo "destroy took $(($(date +%s) - start)) s"
 }
 
+# The flags, one per line (tests plan a copy of the repository with them).
+print_vars() {
+  env_vars "$@"
+  printf '%s\n' "${vars[@]}"
+}
+
 output() {
   init_env "${1:-}"
   "$tf" -chdir="$dir" output -json "${2:?$usage}"
@@ -133,6 +151,7 @@ command="${1:-}"
 shift || true
 case "$command" in
   validate | plan | apply | destroy | bootstrap | output) "$command" "$@" ;;
+  vars) print_vars "$@" ;;
   test) test_modules "$@" ;;
   *) echo "$usage" >&2; exit 2 ;;
 esac

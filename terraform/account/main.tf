@@ -18,4 +18,6 @@ module "platform" {
   node_group              = var.node_group
   create_registry         = var.create_registry
   addons                  = var.addons
+  alarms                  = var.alarms
+  api_gateway             = var.api_gateway
 }

@@ -46,7 +46,7 @@ variable "registry_account_id" {
 
 # Shape of the environment: envs/<env>/terraform.tfvars. Null means the composition's default.
 variable "deployment_targets" {
-  description = "Where the service runs: [\"eks\"] (see modules/platform)."
+  description = "Where the service runs: eks, sagemaker or both (see modules/platform)."
   type        = set(string)
   default     = null
 }
@@ -77,6 +77,18 @@ variable "create_registry" {
 
 variable "addons" {
   description = "Add-ons Argo CD installs (object of enable flags; typed by modules/platform's addons)."
+  type        = any
+  default     = null
+}
+
+variable "alarms" {
+  description = "CloudWatch alarms and dashboard (object; typed by modules/platform's alarms). Null: none."
+  type        = any
+  default     = null
+}
+
+variable "api_gateway" {
+  description = "API Gateway in front of the service (object; typed by modules/platform's api_gateway). Null: none."
   type        = any
   default     = null
 }

@@ -10,6 +10,7 @@ provider at moto and keeps state in the copy (the committed root uses the S3 bac
 """
 
 import json
+import os
 import shutil
 import subprocess
 
@@ -57,6 +58,7 @@ def qa_copy(tmp_path_factory):
     ignore = shutil.ignore_patterns(".terraform*", "tf_resources.json", "*.tfstate*", "*.generated")
     shutil.copytree(REPO / "terraform", copy / "terraform", ignore=ignore)
     shutil.copytree(REPO / "mk", copy / "mk")
+    shutil.copytree(REPO / "scripts", copy / "scripts")
     shutil.copy(REPO / "Makefile", copy / "Makefile")
     qa = copy / "terraform" / "envs" / "qa"
     qa.mkdir()
@@ -86,12 +88,11 @@ def test_tf_new_environment_validates_and_plans_on_moto(qa_copy, moto_endpoint, 
         EMULATOR_OVERRIDE.replace("{endpoint}", moto_endpoint)
     )
     # The flags `make tf-plan ENV=qa` passes (environment, state bucket, the env's var files).
-    flags = _make(
-        qa_copy,
-        "--eval=print-flags: ; @echo $(TF_ENV_VARS)",
-        "print-flags",
-        "ENV=qa",
-        "TF_STATE_BUCKET=bikeshare-tfstate-qa",
+    flags = subprocess.run(
+        [str(qa_copy / "scripts" / "tf.sh"), "vars", "qa"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "TF_STATE_BUCKET": "bikeshare-tfstate-qa"},
     )
     assert flags.returncode == 0, flags.stderr
     env = terraform_env(tmp_path / ".terraform")
@@ -103,7 +104,7 @@ def test_tf_new_environment_validates_and_plans_on_moto(qa_copy, moto_endpoint, 
         "plan",
         "-detailed-exitcode",
         f"-out={tmp_path / 'qa.plan'}",
-        *flags.stdout.split(),
+        *flags.stdout.splitlines(),
         check=False,
     )
     assert plan.returncode == 2, plan.stdout + plan.stderr

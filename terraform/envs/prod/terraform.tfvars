@@ -6,3 +6,6 @@ availability_zone_count = 3
 # One NAT gateway per availability zone: an AZ outage must not cut the others off.
 single_nat_gateway = false
 node_group         = { min_size = 3, desired_size = 3, max_size = 6 }
+
+# Operations: CloudWatch alarms and dashboard (the ALB's suffixes join once the Ingress made it).
+alarms = {}

@@ -5,3 +5,6 @@ create_registry         = true
 availability_zone_count = 2
 single_nat_gateway      = true
 node_group              = { min_size = 2, desired_size = 2, max_size = 4 }
+
+# Operations: CloudWatch alarms and dashboard (the ALB's suffixes join once the Ingress made it).
+alarms = {}

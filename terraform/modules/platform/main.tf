@@ -100,7 +100,4 @@ module "github_oidc" {
   state_bucket_arn    = var.state_bucket == null ? null : "arn:aws:s3:::${var.state_bucket}"
 }
 
-# Optional modules, wired here by flags when they land (each gets its own variable):
-#   module "sagemaker_endpoint" { count = contains(var.deployment_targets, "sagemaker") ? 1 : 0 ... }
-#   module "cloudwatch_alarms"  { count = var.alarms == null ? 0 : 1 ... }
-#   module "api_gateway"        { count = var.api_gateway == null ? 0 : 1 ... }
+# CloudWatch alarms, the SageMaker endpoint and the API Gateway: operations.tf.

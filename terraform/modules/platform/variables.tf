@@ -60,14 +60,14 @@ variable "environment" {
 }
 
 variable "deployment_targets" {
-  description = "Where the service runs in this environment. \"eks\" today; \"sagemaker\" joins when modules/sagemaker-endpoint is wired in main.tf."
+  description = "Where the service runs in this environment: \"eks\", \"sagemaker\" (an endpoint serving the image pinned in the environment's release file), or both."
   type        = set(string)
   default     = ["eks"]
   nullable    = false
 
   validation {
-    condition     = length(var.deployment_targets) > 0 && alltrue([for t in var.deployment_targets : contains(["eks"], t)])
-    error_message = "deployment_targets must be a non-empty subset of [\"eks\"] (sagemaker is not wired yet)."
+    condition     = length(var.deployment_targets) > 0 && alltrue([for t in var.deployment_targets : contains(["eks", "sagemaker"], t)])
+    error_message = "deployment_targets must be a non-empty subset of [\"eks\", \"sagemaker\"]."
   }
 }
 
@@ -160,4 +160,29 @@ variable "create_pod_identity_associations" {
   type        = bool
   default     = true
   nullable    = false
+}
+
+variable "alarms" {
+  description = "CloudWatch alarms and dashboard (modules/cloudwatch-alarms): the ALB's ARN suffixes once the Ingress made it (null: no load-balancer alarms yet) and e-mail subscribers of the alarm topic. Null: no alarms."
+  type = object({
+    load_balancer = optional(object({
+      arn_suffix              = string
+      target_group_arn_suffix = string
+    }))
+    email_subscriptions = optional(list(string), [])
+  })
+  default = null
+}
+
+variable "api_gateway" {
+  description = "An API Gateway in front of the service (modules/api-gateway): the CIDRs allowed to call it, and for EKS the internal NLB the VPC link reaches. Null: no API Gateway."
+  type = object({
+    allowed_cidrs = list(string)
+    eks_backend = optional(object({
+      nlb_arn      = string
+      nlb_dns_name = string
+      port         = optional(number, 80)
+    }))
+  })
+  default = null
 }

@@ -190,3 +190,38 @@ run "bad_inputs_are_rejected" {
 
   expect_failures = [var.environment, var.account_id, var.registry_account_id, var.deployment_targets]
 }
+
+run "sagemaker_serves_the_release_file_behind_the_api_gateway" {
+  command = plan
+
+  variables {
+    deployment_targets = ["eks", "sagemaker"]
+    alarms             = {}
+    api_gateway = {
+      allowed_cidrs = ["203.0.113.0/24"]
+      eks_backend = {
+        nlb_arn      = "arn:aws:elasticloadbalancing:us-east-1:111111111111:loadbalancer/net/bikeshare-staging/0123456789abcdef"
+        nlb_dns_name = "internal-bikeshare-staging.elb.us-east-1.amazonaws.com"
+      }
+    }
+  }
+
+  # The model is named after the digest pinned in argocd/bikeshare/overlays/staging/release.
+  assert {
+    condition     = module.sagemaker[0].model_name == "bikeshare-staging-${substr(split("sha256:", yamldecode(file("../../../argocd/bikeshare/overlays/staging/release/kustomization.yaml")).images[0].digest)[1], 0, 12)}"
+    error_message = "The SageMaker model must be the image pinned in the environment's release file."
+  }
+  assert {
+    condition     = length(module.alarms) == 1 && length(module.api) == 1
+    error_message = "alarms = {} and api_gateway must each create their module once."
+  }
+}
+
+run "no_sagemaker_no_alarms_no_api_by_default" {
+  command = plan
+
+  assert {
+    condition     = length(module.sagemaker) == 0 && length(module.alarms) == 0 && length(module.api) == 0
+    error_message = "The optional modules must be off unless an environment asks for them."
+  }
+}
