@@ -1,7 +1,8 @@
 """Online and batch prediction for the champion model, with health, readiness and metrics.
 
 BentoML provides /livez, /readyz and /metrics; this module adds /predict, /predict_batch and
-/version, and the guards in bento/guards.py that turn bad requests into clear 4xx answers.
+/version, the guards in bento/guards.py that turn bad requests into clear 4xx answers, a valid
+OpenAPI document (bento/openapi.py) and the model's metrics (bento/metrics.py).
 """
 
 from __future__ import annotations
@@ -15,8 +16,10 @@ from typing import Annotated
 import bentoml
 from pydantic import Field
 
+from bento import metrics
 from bento.guards import RequestGuard, hide_request_data_in_logs
 from bento.image import IMAGE
+from bento.openapi import VERSION_PATH, OpenAPIRoute
 from bento.schemas import MAX_BODY_BYTES, MAX_RECORDS, Columns, Prediction, Record
 from bento.traffic_timeout import TimeoutMiddleware
 from bento.version_route import VersionRoute
@@ -39,18 +42,6 @@ hide_request_data_in_logs()
 # cancels its timer (bento/traffic_timeout.py). Swapped in before any server builds its app.
 compat.replace_timeout_middleware(TimeoutMiddleware)
 logger = logging.getLogger("bentoml.service.bikeshare")
-
-MODEL_INFO = bentoml.metrics.Gauge(
-    name="bikeshare_model_info",
-    documentation="The model being served (value 1), labelled with its version and data",
-    labelnames=["model_version", "data_fingerprint"],
-)
-PREDICTED = bentoml.metrics.Histogram(
-    name="bikeshare_predicted_rentals",
-    documentation="Distribution of predicted rentals per hour (up to 1000 rows per request)",
-    buckets=(5, 10, 25, 50, 100, 200, 300, 400, 600, 800, float("inf")),
-)
-SAMPLED_ROWS = 1_000
 
 
 def version_payload() -> dict:
@@ -94,14 +85,12 @@ class Bikeshare:
         gc.collect()
         gc.freeze()
         self.version = CHAMPION["version"]
-        MODEL_INFO.labels(self.version, CHAMPION["data"]["fingerprint"][:16]).set(1)
+        self.metrics = metrics.create(self.version, CHAMPION["data"]["fingerprint"][:16])
 
     def _predict(self, columns: dict[str, list]) -> Prediction:
         """Predict from validated columns (feature name -> values, all the same length)."""
         rentals = self.predictor.predict(columns)
-        # A bounded sample keeps the histogram cheap on large batches.
-        for value in rentals[:: max(1, len(rentals) // SAMPLED_ROWS)][:SAMPLED_ROWS]:
-            PREDICTED.observe(value)
+        self.metrics.observe(rentals)
         return Prediction(rentals=rentals.tolist(), model_version=self.version)
 
     # async: a single-row prediction takes well under a millisecond, less than the hop to
@@ -121,3 +110,6 @@ class Bikeshare:
 
 Bikeshare.add_asgi_middleware(RequestGuard, max_body_bytes=MAX_BODY_BYTES)
 Bikeshare.add_asgi_middleware(VersionRoute, payload=version_payload())
+Bikeshare.add_asgi_middleware(
+    OpenAPIRoute, service=Bikeshare, paths={"/version": VERSION_PATH}, version=CHAMPION["version"]
+)
