@@ -262,7 +262,7 @@ def main() -> None:
     results["ceiling"] = ceiling(model_path, ROOT / "data")
     results["load_after"] = os.getloadavg()
     text = report.table(results)
-    if complete and not args.no_report:
+    if complete and not args.quick and not args.no_report:
         report.write(results, RESULTS, text)
     print(text)
 
