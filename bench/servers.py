@@ -109,6 +109,26 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def uvicorn_server(name: str, module: str, workers: int, log: Path, env: dict, *flags) -> Server:
+    """`uvicorn MODULE:app` with TCP_NODELAY on accepted sockets (bench/nodelay.py)."""
+    port = free_port()
+    return Server(
+        name,
+        [
+            BIN / "uvicorn",
+            f"{module}:app",
+            "--host=127.0.0.1",
+            f"--port={port}",
+            f"--workers={workers}",
+            "--http=bench.nodelay:H11NoDelay",
+            *flags,
+        ],
+        f"http://127.0.0.1:{port}/readyz",
+        log,
+        {"PYTHONPATH": str(ROOT), **env},
+    )
+
+
 def project_server(log: Path, port: int | None = None) -> Server:
     """The project's BentoML service, as `make serve` runs it, on a loopback port."""
     port = port or free_port()

@@ -1,7 +1,8 @@
 """Online and batch prediction for the champion model, with health, readiness and metrics.
 
 BentoML provides /livez, /readyz and /metrics; this module adds /predict, /predict_batch and
-/version, and the guards in bento/guards.py that turn bad requests into clear 4xx answers.
+/version, the guards in bento/guards.py that turn bad requests into clear 4xx answers, a valid
+OpenAPI document (bento/openapi.py) and the model's metrics (bento/metrics.py).
 """
 
 from __future__ import annotations
@@ -10,14 +11,17 @@ import gc
 import json
 import logging
 import os
-from typing import Annotated
+from typing import Annotated, Any
 
 import bentoml
 from pydantic import Field
 
+from bento import lean_api, metrics
 from bento.explain import MAX_EXPLAIN_ROWS, Explainer, Explanation, explanation
 from bento.guards import RequestGuard, hide_request_data_in_logs
 from bento.image import IMAGE
+from bento.lean_api import LeanAPI
+from bento.openapi import VERSION_PATH, OpenAPIRoute
 from bento.schemas import MAX_BODY_BYTES, MAX_RECORDS, Columns, Prediction, Record
 from bento.traffic_timeout import TimeoutMiddleware
 from bento.version_route import VersionRoute
@@ -41,18 +45,6 @@ hide_request_data_in_logs()
 compat.replace_timeout_middleware(TimeoutMiddleware)
 logger = logging.getLogger("bentoml.service.bikeshare")
 
-MODEL_INFO = bentoml.metrics.Gauge(
-    name="bikeshare_model_info",
-    documentation="The model being served (value 1), labelled with its version and data",
-    labelnames=["model_version", "data_fingerprint"],
-)
-PREDICTED = bentoml.metrics.Histogram(
-    name="bikeshare_predicted_rentals",
-    documentation="Distribution of predicted rentals per hour (up to 1000 rows per request)",
-    buckets=(5, 10, 25, 50, 100, 200, 300, 400, 600, 800, float("inf")),
-)
-SAMPLED_ROWS = 1_000
-
 
 def version_payload() -> dict:
     return {
@@ -70,6 +62,9 @@ def version_payload() -> dict:
     image=IMAGE,
     labels={"model_version": CHAMPION["version"]},
     traffic={"timeout": 30},
+    # No OpenTelemetry span for the prediction routes (BentoML wraps every request in the
+    # ASGI tracing middleware even with no exporter; excluded URLs skip it).
+    tracing={"excluded_urls": ["/predict", "/predict_batch"]},
     http={"port": 3000},
     workers=2,
     # Two batch requests at once per worker (BentoML runs one by default): the trees run
@@ -95,15 +90,19 @@ class Bikeshare:
         gc.collect()
         gc.freeze()
         self.version = CHAMPION["version"]
-        MODEL_INFO.labels(self.version, CHAMPION["data"]["fingerprint"][:16]).set(1)
+        self.metrics = metrics.create(self.version, CHAMPION["data"]["fingerprint"][:16])
+        # From here on this worker's /predict and /predict_batch go through the lean route.
+        lean_api.serve(self.rentals, self.version)
+
+    def rentals(self, columns: dict[str, list]) -> Any:
+        """Predicted rentals for validated columns, observed in the metrics."""
+        rentals = self.predictor.predict(columns)
+        self.metrics.observe(rentals)
+        return rentals
 
     def _predict(self, columns: dict[str, list]) -> Prediction:
         """Predict from validated columns (feature name -> values, all the same length)."""
-        rentals = self.predictor.predict(columns)
-        # A bounded sample keeps the histogram cheap on large batches.
-        for value in rentals[:: max(1, len(rentals) // SAMPLED_ROWS)][:SAMPLED_ROWS]:
-            PREDICTED.observe(value)
-        return Prediction(rentals=rentals.tolist(), model_version=self.version)
+        return Prediction(rentals=self.rentals(columns).tolist(), model_version=self.version)
 
     # async: a single-row prediction takes well under a millisecond, less than the hop to
     # BentoML's worker thread; /predict_batch stays sync so that long batches run off the loop.
@@ -132,3 +131,8 @@ class Bikeshare:
 
 Bikeshare.add_asgi_middleware(RequestGuard, max_body_bytes=MAX_BODY_BYTES)
 Bikeshare.add_asgi_middleware(VersionRoute, payload=version_payload())
+# Inside BentoML's metrics and timeout middleware and after the guards (added in this order).
+Bikeshare.add_asgi_middleware(LeanAPI, batch_threads=Bikeshare.config["threads"])
+Bikeshare.add_asgi_middleware(
+    OpenAPIRoute, service=Bikeshare, paths={"/version": VERSION_PATH}, version=CHAMPION["version"]
+)

@@ -1,9 +1,10 @@
-"""The plain alternative: the same model and request models behind FastAPI + uvicorn.
+"""Naive baseline: what a user writes first with FastAPI, the pipeline called per request.
 
-Written the way a user would without BentoML: joblib-load the pickle, build a DataFrame per
-request, sync handlers (FastAPI runs them in its thread pool), uvicorn defaults. Run by the
-benchmark as `uvicorn bench.baseline_app:app --workers N` with BASELINE_MODEL_PATH set to the
-champion's saved_model.pkl and BASELINE_MODEL_VERSION to its version.
+joblib-loads the pickle, builds a DataFrame per request and calls the scikit-learn pipeline,
+sync handlers (FastAPI runs them in its thread pool), library defaults (OpenMP threads,
+access log). Only the TCP stall of multi-worker uvicorn is removed (bench/nodelay.py). Run by
+the benchmark as `uvicorn bench.naive_app:app --workers N --http bench.nodelay:H11NoDelay`
+with BASELINE_MODEL_PATH set to the champion's saved_model.pkl.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from model.schema import FEATURES
 MODEL = joblib.load(os.environ["BASELINE_MODEL_PATH"])
 VERSION = os.environ.get("BASELINE_MODEL_VERSION", "unknown")
 
-app = FastAPI(title="bikeshare-baseline")
+app = FastAPI(title="bikeshare-naive-baseline")
 
 
 class Records(BaseModel):
@@ -37,6 +38,11 @@ class Batch(BaseModel):
 def _predict(frame: pd.DataFrame) -> Prediction:
     rentals = np.clip(MODEL.predict(frame[list(FEATURES)]), 0, None)
     return Prediction(rentals=rentals.round(3).tolist(), model_version=VERSION)
+
+
+def predict_rows(rows: list[dict]) -> list[float]:
+    """The model work of one /predict request, for the in-process timing of the stall check."""
+    return _predict(pd.DataFrame.from_records(rows)).rentals
 
 
 @app.post("/predict")
