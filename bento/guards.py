@@ -21,7 +21,11 @@ Scope = dict[str, Any]
 
 def json_response(status: int, message: str) -> tuple[dict, dict]:
     """The two ASGI messages of a JSON error answer: {"error": message}."""
-    body = json.dumps({"error": message}).encode()
+    return json_messages(status, json.dumps({"error": message}).encode())
+
+
+def json_messages(status: int, body: bytes) -> tuple[dict, dict]:
+    """The two ASGI messages of a JSON answer whose body is already encoded."""
     start = {
         "type": "http.response.start",
         "status": status,

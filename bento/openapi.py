@@ -12,6 +12,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from bento.guards import json_messages
+
 NULL = {"type": "null"}
 
 
@@ -93,14 +95,5 @@ class OpenAPIRoute:
         if self.body is None:
             document = self.service.openapi_spec.asdict()
             self.body = json.dumps(complete(document, self.paths, self.version)).encode()
-        await send(
-            {
-                "type": "http.response.start",
-                "status": 200,
-                "headers": [
-                    (b"content-type", b"application/json"),
-                    (b"content-length", str(len(self.body)).encode()),
-                ],
-            }
-        )
-        await send({"type": "http.response.body", "body": self.body})
+        for message in json_messages(200, self.body):
+            await send(message)

@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from bento.guards import json_messages
+
 
 class VersionRoute:
     def __init__(self, app: Any, payload: dict[str, Any], path: str = "/version") -> None:
@@ -15,16 +17,7 @@ class VersionRoute:
 
     async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
         if scope["type"] == "http" and scope["path"] == self.path and scope["method"] == "GET":
-            await send(
-                {
-                    "type": "http.response.start",
-                    "status": 200,
-                    "headers": [
-                        (b"content-type", b"application/json"),
-                        (b"content-length", str(len(self.body)).encode()),
-                    ],
-                }
-            )
-            await send({"type": "http.response.body", "body": self.body})
+            for message in json_messages(200, self.body):
+                await send(message)
             return
         await self.app(scope, receive, send)

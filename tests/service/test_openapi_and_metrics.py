@@ -1,11 +1,14 @@
 """The served OpenAPI document is valid and complete; the model's metrics reach /metrics."""
 
 import httpx
+import pytest
 from openapi_spec_validator import validate
 from prometheus_client.parser import text_string_to_metric_families
 
 from bento.openapi import nullable_as_3_0
 from tests.service.bad_requests import GOOD_RECORD
+
+pytestmark = pytest.mark.slow  # the served service
 
 ROUTES = {"/predict", "/predict_batch", "/version", "/livez", "/readyz", "/healthz", "/metrics"}
 
