@@ -132,11 +132,17 @@ def reasons_for(raw: pd.DataFrame, period: str, distinct: Distinct | None = None
     return pd.Series(reasons, index=raw.index, dtype=object)
 
 
-def typed(
+def typed(raw: pd.DataFrame) -> pd.DataFrame:
+    """Text rows, all valid -> a frame of the model's input types."""
+    return pd.DataFrame(typed_columns(raw), index=raw.index)
+
+
+def typed_columns(
     raw: pd.DataFrame, distinct: Distinct | None = None, rows: np.ndarray | None = None
-) -> pd.DataFrame:
-    """Valid text rows (the mask `rows`, default all) -> the model's input types, parsed once
-    per distinct value that a valid row uses."""
+) -> dict[str, np.ndarray]:
+    """Valid text rows (the mask `rows`, default all) -> one array per column in the model's
+    input types, parsed once per distinct value that a valid row uses. Plain arrays, not a
+    frame: building a 1M-row DataFrame only to take its columns apart again cost ~0.4 s."""
     distinct = distinct if distinct is not None else distinct_values(raw)
     rows = rows if rows is not None else np.ones(len(raw), dtype=bool)
     out = {}
@@ -152,7 +158,7 @@ def typed(
             parsed = np.zeros(len(values), dtype=_numpy(kind))
             parsed[used] = values[used].astype(float).astype(_numpy(kind))
         out[name] = parsed[codes]
-    return pd.DataFrame(out, index=raw.index[rows])
+    return out
 
 
 def _numpy(kind: str) -> str:
@@ -164,14 +170,14 @@ def score_rows(predictor: Predictor, raw: pd.DataFrame, period: str) -> Scored:
     distinct = distinct_values(raw)
     reasons = reasons_for(raw, period, distinct)
     bad = (reasons != "").to_numpy()
-    valid = typed(raw, distinct, ~bad)
+    valid = typed_columns(raw, distinct, ~bad)
     predictions = pd.DataFrame(
         {
-            LINE: raw.loc[~bad, LINE].astype("int64"),
+            LINE: raw[LINE].to_numpy()[~bad],
             **{k: valid[k] for k in KEY},
-            PREDICTION: predictor.predict_frame(valid) if len(valid) else np.empty(0),
+            PREDICTION: predictor.predict(valid) if (~bad).any() else np.empty(0),
         }
-    ).reset_index(drop=True)
+    )
     # The rows as read, as plain text (Arrow-backed columns would change the Parquet schema).
     text = {c: object for c in raw.columns if isinstance(raw[c].dtype, pd.ArrowDtype)}
     rejects = raw[bad].astype(text).assign(**{REASON: reasons[bad]}).reset_index(drop=True)
