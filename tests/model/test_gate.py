@@ -90,7 +90,7 @@ def test_cli_rejects_worse_params_with_reasons(data_dir, params, champion_copy, 
     before = champion_copy.read_bytes()
     result = model_cli(
         "--data", data_dir, "--champion", champion_copy,
-        "train", "--params", worse, "--out", tmp_path / "out",
+        "train", "--params", worse, "--out", tmp_path / "out", "--reports", tmp_path / "reports",
     )  # fmt: skip
     assert result.returncode == 1, result.stdout + result.stderr
     assert "gate: REJECT: " in result.stdout
