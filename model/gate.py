@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from model import fairness
+
 
 @dataclass
 class Verdict:
@@ -22,8 +24,15 @@ def _worse(candidate: float, champion: float, tolerance: float) -> bool:
     return candidate > champion * (1 + tolerance)
 
 
-def judge(candidate: dict[str, Any], champion: dict[str, Any] | None, rules: dict) -> Verdict:
-    """Compare metrics measured on the same holdout; champion None means no champion yet."""
+def judge(
+    candidate: dict[str, Any],
+    champion: dict[str, Any] | None,
+    rules: dict,
+    disparity: dict[str, Any] | None = None,
+    champion_disparity: dict[str, Any] | None = None,
+) -> Verdict:
+    """Compare metrics measured on the same holdout; champion None means no champion yet.
+    disparity / champion_disparity: per-group figures of model/fairness.py on that holdout."""
     failures = []
     overall = candidate["overall"]
     floors = rules["floors"]
@@ -31,8 +40,11 @@ def judge(candidate: dict[str, Any], champion: dict[str, Any] | None, rules: dic
         failures.append(f"R² {overall['r2']:.3f} is under the floor {floors['min_r2']}")
     if overall["rmse"] > floors["max_rmse"]:
         failures.append(f"RMSE {overall['rmse']:.1f} is over the ceiling {floors['max_rmse']}")
+    if disparity is not None:  # ceilings apply champion or not; growth needs a champion
+        failures += fairness.failures(disparity, champion_disparity, rules["fairness"])
+    fair = [fairness.summary(disparity)] if disparity is not None else []
     if champion is None:
-        return Verdict(not failures, failures or ["no champion yet; floors met"])
+        return Verdict(not failures, failures or ["no champion yet; floors met", *fair])
 
     tolerance = rules["max_overall_regression"]
     for metric in ("rmse", "mae"):
@@ -59,6 +71,7 @@ def judge(candidate: dict[str, Any], champion: dict[str, Any] | None, rules: dic
         True,
         [
             f"RMSE {overall['rmse']:.2f} vs champion "
-            f"{champion['overall']['rmse']:.2f} ({delta:+.2f}); no slice regressed"
+            f"{champion['overall']['rmse']:.2f} ({delta:+.2f}); no slice regressed",
+            *fair,
         ],
     )

@@ -11,8 +11,8 @@ from typing import Any
 import pandas as pd
 from sklearn.pipeline import Pipeline
 
+from model import fairness, registry
 from model import record as records
-from model import registry
 from model.evaluate import evaluate
 from model.gate import Verdict, judge
 from model.schema import TARGET
@@ -105,9 +105,35 @@ def gate_candidate(
     """Train a candidate and judge it against the champion; nothing is saved here.
     Returns the outcome, the candidate model and its holdout rows."""
     model, candidate, holdout = train_candidate(data_dir, params)
-    champion_metrics = champion_on(holdout, champion, data_dir, params) if champion else None
-    verdict = judge(candidate["metrics"], champion_metrics, params["gate"])
+    # Per-group disparity (model/fairness.py) beside, not inside, evaluate()'s metrics: those
+    # are compared with equality against recorded ones. It travels in the candidate record
+    # and in the champion's holdout metrics, so gate.json and the report show both.
+    candidate["fairness"] = fairness.measure(holdout, predict(model, holdout), TARGET, params)
+    champion_metrics = champion_fairness = None
+    if champion:
+        champion_metrics = champion_on(holdout, champion, data_dir, params)
+        champion_fairness = _champion_fairness(champion, champion_metrics, holdout, params)
+        champion_metrics = {**champion_metrics, "fairness": champion_fairness}
+    verdict = judge(
+        candidate["metrics"],
+        champion_metrics,
+        params["gate"],
+        disparity=candidate["fairness"],
+        champion_disparity=champion_fairness,
+    )
     outcome = Outcome(
         candidate, champion_metrics, champion and champion["version"], verdict, verdict.passed
     )
     return outcome, model, holdout
+
+
+def _champion_fairness(
+    champion: dict, metrics: dict[str, Any], holdout: pd.DataFrame, params: dict
+) -> dict[str, Any]:
+    """The champion's per-group figures on the candidate's holdout: MetricFrame on its
+    predictions when its model is in the store (always so once champion_on re-scored it on
+    new rows); otherwise its recorded metrics stand for these same rows, as in champion_on."""
+    model = registry.load(champion["bento_model_tag"])
+    if model is None:
+        return fairness.from_slices(metrics, params)
+    return fairness.measure(holdout, predict(model, holdout), TARGET, params)

@@ -13,6 +13,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.ticker import PercentFormatter
 
+from model import fairness
 from model.drift import FeatureDrift, load_settings
 from model.gate import Verdict
 
@@ -56,7 +57,7 @@ def decision(facts: Facts) -> str:
     """The one line that says why, either way."""
     new, old = facts.candidate["version"], facts.champion["version"]
     if facts.verdict.passed:
-        return f"**PASS**: {new} replaces champion {old}. {facts.verdict.reasons[0]}."
+        return f"**PASS**: {new} replaces champion {old}. " + "; ".join(facts.verdict.reasons) + "."
     return f"**REJECTED**: champion {old} stays. " + "; ".join(facts.verdict.reasons) + "."
 
 
@@ -93,6 +94,7 @@ def markdown(facts: Facts) -> str:
         "",
         "![error by slice](slices.png)",
         "",
+        *_fairness_section(facts),
         "## What the model relies on",
         "",
         "Permutation importance on the holdout: RMSE increase when one feature is shuffled "
@@ -142,6 +144,63 @@ def _slice_rows(facts: Facts) -> list[str]:
             f"{_change(new['rmse'], old['rmse'])}{flag} |"
         )
     return rows
+
+
+def _fairness_section(facts: Facts) -> list[str]:
+    """Per group feature: candidate vs champion RMSE per group, disparity and verdict."""
+    new_all = facts.candidate.get("fairness")
+    if not new_all:  # a record from before the fairness gate
+        return []
+    old_all = facts.champion_metrics.get("fairness") or {}
+    gate = facts.candidate["params"]["gate"]
+    rules = gate["fairness"]
+    lines = [
+        "## Fairness across groups",
+        "",
+        "Groups are conditions of the hour, not people (the data has no personal attribute: "
+        "`data/DATASHEET.md`). Disparity is the largest group RMSE over the smallest, among "
+        f"groups of at least {gate['min_slice_rows']} rows (fairlearn's MetricFrame on the "
+        "holdout). The gate rejects a ratio over its ceiling, or more than "
+        f"{rules['max_ratio_increase']:.0%} above the champion's on the same rows "
+        "(`config/params.yaml`, `gate.fairness`).",
+        "",
+        "| group feature | candidate ratio | champion ratio | ceiling | verdict |",
+        "|---|---:|---:|---:|---|",
+    ]
+    for feature, new in new_all.items():
+        old = old_all.get(feature)
+        failure = fairness.check(feature, new, old, rules)
+        verdict = "pass" if failure is None else "**reject**: " + failure.split(": ", 1)[1]
+        lines.append(
+            f"| {feature} | {_ratio(new)} | {_ratio(old)} | "
+            f"{rules['max_rmse_ratio'][feature]} | {verdict} |"
+        )
+    for feature, new in new_all.items():
+        old_groups = (old_all.get(feature) or {}).get("groups", {})
+        lines += [
+            "",
+            f"**{feature}**",
+            "",
+            "| group | rows | candidate RMSE | champion RMSE | change | candidate MAE |",
+            "|---|---:|---:|---:|---:|---:|",
+        ]
+        for group, g in new["groups"].items():
+            mark = {new["worst"]: " (worst)", new["best"]: " (best)"}.get(group, "")
+            if g["count"] < gate["min_slice_rows"]:
+                mark = " (too few rows to judge)"
+            old = old_groups.get(group)
+            old_rmse, change = (
+                (f"{old['rmse']:.2f}", _change(g["rmse"], old["rmse"])) if old else ("n/a", "")
+            )
+            lines.append(
+                f"| {group}{mark} | {g['count']} | {g['rmse']:.2f} | {old_rmse} | {change} | "
+                f"{g['mae']:.2f} |"
+            )
+    return [*lines, ""]
+
+
+def _ratio(d: dict[str, Any] | None) -> str:
+    return "n/a" if not d or d["rmse_ratio"] is None else f"{d['rmse_ratio']:.2f}"
 
 
 def _drift_section(facts: Facts) -> list[str]:

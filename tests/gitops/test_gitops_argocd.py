@@ -47,7 +47,7 @@ def test_argocd_objects_match_their_schemas(argocd_docs):
     result = validate_argo(argocd_docs)
     assert result.returncode == 0, result.stdout + result.stderr
     kinds = sorted(d["kind"] for d in argocd_docs)
-    assert kinds.count("ApplicationSet") == 8 and kinds.count("AppProject") == 3, kinds
+    assert kinds.count("ApplicationSet") == 9 and kinds.count("AppProject") == 3, kinds
     assert result.stdout.count("ok ") == len(argocd_docs)
 
 
@@ -55,7 +55,7 @@ def test_argocd_objects_match_their_schemas(argocd_docs):
 def test_generated_applications_match_their_schemas(expanded_apps):
     result = validate_argo(expanded_apps)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert result.stdout.count("ok Application/") == len(expanded_apps) == 8 * len(ENVIRONMENTS)
+    assert result.stdout.count("ok Application/") == len(expanded_apps) == 9 * len(ENVIRONMENTS)
 
 
 @pytest.mark.slow  # node + the npm Argo CD schemas

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from model import flow
+from model import fairness, flow
 from model.drift import load_settings
 from model.gate import judge
 from tests.model_cli import model_cli
@@ -90,7 +90,7 @@ def test_cli_rejects_worse_params_with_reasons(data_dir, params, champion_copy, 
     before = champion_copy.read_bytes()
     result = model_cli(
         "--data", data_dir, "--champion", champion_copy,
-        "train", "--params", worse, "--out", tmp_path / "out",
+        "train", "--params", worse, "--out", tmp_path / "out", "--reports", tmp_path / "reports",
     )  # fmt: skip
     assert result.returncode == 1, result.stdout + result.stderr
     assert "gate: REJECT: " in result.stdout
@@ -119,4 +119,10 @@ def test_new_month_is_judged_against_champion_on_the_same_holdout(data_dir, para
     assert second.candidate["trained_on"]["holdout"] == "2011-12"
     # The champion was re-scored on December, not compared by its November figures.
     assert second.champion_metrics["overall"]["rows"] == 741
-    assert second.champion_metrics != first.candidate["metrics"]
+    rescored = {k: second.champion_metrics[k] for k in ("overall", "slices")}
+    assert rescored != first.candidate["metrics"]
+    # Its per-group figures come from its predictions on December (MetricFrame), and agree
+    # with the slices it was re-scored with.
+    disparity = second.champion_metrics["fairness"]
+    assert sum(g["count"] for g in disparity["hour_band"]["groups"].values()) == 741
+    assert disparity == fairness.from_slices(second.champion_metrics, params)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from scoring.drift import DISPATCH_EVENT
 from tests.workflows.wf_policy import check, load, triggers
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -81,11 +82,13 @@ def test_release_pushes_with_oidc_and_writes_git_without_it():
     assert any(r.startswith("make set-image ENV=staging") for r in _runs(staging))
 
 
-def test_retrain_runs_on_data_schedule_and_by_hand():
+def test_retrain_runs_on_data_schedule_by_hand_and_on_drift():
     doc = load(WORKFLOW_DIR / "retrain.yml")
-    assert {"push", "schedule", "workflow_dispatch"} <= triggers(doc)
+    assert {"push", "schedule", "workflow_dispatch", "repository_dispatch"} <= triggers(doc)
     on = doc.get("on", doc.get(True))
     assert on["push"]["paths"] == ["data/**"]
+    # The event type the scoring job sends beyond the drift thresholds (scoring/drift.py).
+    assert on["repository_dispatch"] == {"types": [DISPATCH_EVENT]}
     assert "make retrain" in _runs(doc["jobs"]["retrain"])
     assert doc["jobs"]["retrain"]["permissions"] == {"contents": "read"}
 
