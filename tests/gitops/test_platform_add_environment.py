@@ -1,9 +1,8 @@
 """argocd/README.md "Add an environment", executed on a temporary copy: an entry in
-config/platform.yaml, an overlay, a Terraform root; `configure` writes its values and its
-sample registration; the overlay renders and validates; the ApplicationSets give it its
-Applications; the Terraform root gets its generated tfvars. Validating and planning the new
-root is the Terraform tests' part (tests/terraform): today the modules' variable validation
-accepts only local, staging and prod as environment names."""
+config/platform.yaml, an overlay, one tfvars file; `configure` writes its account values and
+its sample registration; the overlay renders and validates; the ApplicationSets give it its
+Applications; and Terraform's shared root validates and plans it on moto with the flags
+`make tf-plan ENV=qa` passes. Create it, render it, plan it: one test."""
 
 from __future__ import annotations
 
@@ -11,9 +10,11 @@ import json
 import shutil
 import subprocess
 
+import pytest
 import yaml
 
 from platform_config.appsets import expand_all
+from tests.fixtures.terraform_local import plan_environment
 
 from .conftest import ROOT, kustomize
 from .test_gitops_argocd import validate_argo
@@ -21,6 +22,7 @@ from .test_gitops_manifests import kubernetes_validate
 from .test_platform_config import CLI, copy_tree, edit_config
 
 NEW = "qa"
+MOTO_ACCOUNT = "123456789012"  # the emulator's account: the provider refuses any other
 
 
 def _add_environment(root):
@@ -29,7 +31,7 @@ def _add_environment(root):
         lambda d: d["environments"].update(
             {
                 NEW: {
-                    "account_id": "333333333333",
+                    "account_id": MOTO_ACCOUNT,  # planned on moto below
                     "vpc_cidr": "10.2.0.0/16",
                     "host": "bikeshare.qa.example.com",
                 }
@@ -40,18 +42,19 @@ def _add_environment(root):
     shutil.copytree(overlay / "staging", overlay / NEW)
     kustomization = overlay / NEW / "kustomization.yaml"
     kustomization.write_text(kustomization.read_text().replace("staging", NEW))
-    envs = root / "terraform/envs"
-    shutil.copytree(
-        envs / "staging",
-        envs / NEW,
-        ignore=shutil.ignore_patterns(".terraform*", "*.tfvars", "*.tfvars.json"),
+    # Terraform: the environment's shape, one file (its account values come from configure).
+    (root / f"terraform/envs/{NEW}").mkdir()
+    (root / f"terraform/envs/{NEW}/terraform.tfvars").write_text(
+        "availability_zone_count = 2\nsingle_nat_gateway = true\n"
     )
-    main = envs / NEW / "main.tf"
-    main.write_text(main.read_text().replace('"staging"', f'"{NEW}"'))
 
 
-def test_add_an_environment(tmp_path):
-    root = copy_tree(tmp_path)
+@pytest.mark.slow  # kustomize, node, and a Terraform plan on moto
+def test_add_an_environment(tmp_path, moto_endpoint):
+    root = copy_tree(tmp_path / "repo")
+    shutil.copytree(ROOT / "scripts", root / "scripts")
+    skip = shutil.ignore_patterns(".terraform*", "*.tfstate*", "tf_resources.json")
+    shutil.copytree(ROOT / "terraform", root / "terraform", ignore=skip, dirs_exist_ok=True)
     _add_environment(root)
 
     proc = subprocess.run(
@@ -61,7 +64,7 @@ def test_add_an_environment(tmp_path):
     assert f"argocd/clusters/{NEW}.yaml" in proc.stdout
 
     rendered = kustomize(root / f"argocd/bikeshare/overlays/{NEW}")
-    assert "bikeshare-qa-workload" in rendered and "333333333333" in rendered
+    assert "bikeshare-qa-workload" in rendered and MOTO_ACCOUNT in rendered
     assert "10.2.0.0/16" in rendered and "bikeshare.qa.example.com" in rendered
     (tmp_path / "qa.yaml").write_text(rendered)
     result = kubernetes_validate(tmp_path / "qa.yaml")
@@ -70,10 +73,16 @@ def test_add_an_environment(tmp_path):
     secrets = [yaml.safe_load(p.read_text()) for p in (root / "argocd/clusters").glob("*.yaml")]
     apps = expand_all(list(yaml.safe_load_all(kustomize(root / "argocd/apps"))), secrets)
     mine = {a["metadata"]["name"]: a for a in apps if a["metadata"]["name"].endswith(f"-{NEW}")}
-    assert len(mine) == 8, sorted(mine)
+    assert len(mine) == 9, sorted(mine)
     assert mine[f"bikeshare-{NEW}"]["spec"]["source"]["path"] == f"argocd/bikeshare/overlays/{NEW}"
     result = validate_argo(list(mine.values()))
     assert result.returncode == 0, result.stdout
 
     tfvars = json.loads((root / f"terraform/envs/{NEW}/platform.auto.tfvars.json").read_text())
-    assert tfvars["account_id"] == "333333333333" and tfvars["vpc_cidr"] == "10.2.0.0/16"
+    assert tfvars["account_id"] == MOTO_ACCOUNT and tfvars["vpc_cidr"] == "10.2.0.0/16"
+
+    plan = plan_environment(root, NEW, moto_endpoint, tmp_path)
+    bridge = plan["output_changes"]["gitops_bridge"]["after"]
+    assert bridge["cluster"]["name"] == f"bikeshare-{NEW}"
+    assert bridge["metadata"]["aws_vpc_cidr"] == "10.2.0.0/16"
+    assert bridge["metadata"]["aws_account_id"] == MOTO_ACCOUNT

@@ -10,13 +10,12 @@ provider at moto and keeps state in the copy (the committed root uses the S3 bac
 """
 
 import json
-import os
 import shutil
 import subprocess
 
 import pytest
 
-from tests.fixtures.terraform_local import REPO, run_terraform, terraform_env
+from tests.fixtures.terraform_local import REPO, plan_environment
 
 pytestmark = pytest.mark.slow
 
@@ -24,27 +23,6 @@ QA_TFVARS = """\
 availability_zone_count = 3
 node_group              = { min_size = 1, desired_size = 1, max_size = 3 }
 addons                  = { kyverno = false }
-"""
-
-EMULATOR_OVERRIDE = """\
-terraform {
-  backend "local" {}
-}
-
-provider "aws" {
-  s3_use_path_style       = true
-  skip_metadata_api_check = true
-  endpoints {
-    ec2            = "{endpoint}"
-    ecr            = "{endpoint}"
-    eks            = "{endpoint}"
-    iam            = "{endpoint}"
-    kms            = "{endpoint}"
-    cloudwatchlogs = "{endpoint}"
-    s3             = "{endpoint}"
-    sts            = "{endpoint}"
-  }
-}
 """
 
 
@@ -83,32 +61,7 @@ def test_tf_new_environment_validates_and_plans_on_moto(qa_copy, moto_endpoint, 
         "github_repository": "acme-mlops/bikeshare-gitops",
     }
     (qa / "platform.auto.tfvars.json").write_text(json.dumps(account))
-    root = qa_copy / "terraform" / "account"
-    (root / "emulator_override.tf").write_text(
-        EMULATOR_OVERRIDE.replace("{endpoint}", moto_endpoint)
-    )
-    # The flags `make tf-plan ENV=qa` passes (environment, state bucket, the env's var files).
-    flags = subprocess.run(
-        [str(qa_copy / "scripts" / "tf.sh"), "vars", "qa"],
-        capture_output=True,
-        text=True,
-        env={**os.environ, "TF_STATE_BUCKET": "bikeshare-tfstate-qa"},
-    )
-    assert flags.returncode == 0, flags.stderr
-    env = terraform_env(tmp_path / ".terraform")
-    run_terraform(root, env, "init", f"-backend-config=path={tmp_path / 'qa.tfstate'}")
-    run_terraform(root, env, "validate")
-    plan = run_terraform(
-        root,
-        env,
-        "plan",
-        "-detailed-exitcode",
-        f"-out={tmp_path / 'qa.plan'}",
-        *flags.stdout.splitlines(),
-        check=False,
-    )
-    assert plan.returncode == 2, plan.stdout + plan.stderr
-    shown = json.loads(run_terraform(root, env, "show", "-json", str(tmp_path / "qa.plan")).stdout)
+    shown = plan_environment(qa_copy, "qa", moto_endpoint, tmp_path)
     created = [r for r in shown["resource_changes"] if r["change"]["actions"] == ["create"]]
     assert created and len(created) == len(shown["resource_changes"])
     by_type = {}
