@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(CURDIR)/$(VENV)/bin
 PY := $(BIN)/python
-EXTRAS := dev,terraform,gitops,workflows,image,batch,bench
+EXTRAS := dev,terraform,gitops,workflows,image,batch,bench,tracking
 
 $(VENV)/.installed: pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) not found: install Python 3.11." >&2; exit 1; }
