@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import pickle
+from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
@@ -73,4 +74,14 @@ def check_file(path: Path, record: dict[str, Any]) -> None:
         raise ArtifactError(
             f"model {record['bento_model_tag']}: {path} has sha256 {found[:12]}…, not the "
             f"{expected[:12]}… its champion record pins, so it is refused."
+        )
+
+
+def check_loadable(path: Path, record: dict[str, Any]) -> None:
+    """Cheap, before any load: a pickle loads only with the scikit-learn that wrote it."""
+    wrote = record["libraries"]["scikit-learn"]
+    if version("scikit-learn") != wrote:
+        raise ArtifactError(
+            f"model {record['bento_model_tag']}: {path} was written by scikit-learn {wrote} "
+            f"and does not load with the installed {version('scikit-learn')}."
         )

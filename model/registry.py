@@ -5,13 +5,15 @@ fields become labels/metadata; the model file holds the artifact's exact bytes
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import bentoml
 from bentoml.exceptions import NotFound
-from sklearn.pipeline import Pipeline
 
 from model import artifact
+
+if TYPE_CHECKING:  # the service checks the store before its workers import scikit-learn
+    from sklearn.pipeline import Pipeline
 
 MODEL_NAME = "bikeshare"
 # The file bentoml.sklearn.load_model reads (joblib.load, which reads a plain pickle).
@@ -28,6 +30,20 @@ def model_file(tag: str) -> Path | None:
         return Path(bentoml.models.get(tag).path_of(MODEL_FILE))
     except NotFound:
         return None
+
+
+def check_stored(record: dict[str, Any]) -> Path:
+    """The stored model file, after its sha256 matches the record; ArtifactError (one
+    sentence naming the tag and the file) when it is missing or changed."""
+    path = model_file(record["bento_model_tag"])
+    if path is None:
+        raise artifact.ArtifactError(
+            f"model {record['bento_model_tag']} is not in the BentoML model store; "
+            "run `make register` (local) or `make release-model`."
+        )
+    artifact.check_file(path, record)
+    artifact.check_loadable(path, record)
+    return path
 
 
 def save(model: Pipeline, record: dict[str, Any]) -> str:
@@ -85,8 +101,7 @@ def load(tag: str) -> Pipeline | None:
 def load_checked(record: dict[str, Any]) -> Pipeline | None:
     """The champion from the store after its file's sha256 matches the record; None when
     the tag is not stored. Pickle runs code when loaded: the check comes first."""
-    path = model_file(record["bento_model_tag"])
-    if path is None:
+    if model_file(record["bento_model_tag"]) is None:
         return None
-    artifact.check_file(path, record)
+    check_stored(record)
     return bentoml.sklearn.load_model(record["bento_model_tag"])
