@@ -43,18 +43,23 @@ def build(root: Path = Path()) -> str:
     return str(bento.tag)
 
 
-def bento_model_file(bento, record: dict) -> Path:
-    name, version = record["bento_model_tag"].split(":")
-    return Path(bento.path_of(f"models/{name}/{version}/{registry.MODEL_FILE}"))
-
-
 def check_model(bento, record: dict | None) -> Path:
-    """The bento ships the reviewed bytes: its model file hashes to the record's sha256."""
+    """The bento ships the reviewed bytes. A bento in the store names its models by tag, and
+    `bentoml containerize`/`export` copy them from the model store: the bento must name the
+    record's tag, and that file (or the bento's own copy, once exported) must hash to the
+    record's sha256."""
     if record is None:
         raise artifact.ArtifactError(f"no champion record at {paths.CHAMPION_IN_REPO}.")
-    path = bento_model_file(bento, record)
-    artifact.check_file(path, record)
-    return path
+    tag = record["bento_model_tag"]
+    named = sorted(str(m.tag) for m in bento.info.all_models)
+    if named != [tag]:
+        raise artifact.ArtifactError(f"bento {bento.tag} ships {named}, not the champion {tag}.")
+    name, version = tag.split(":")
+    own_copy = Path(bento.path_of(f"models/{name}/{version}/{registry.MODEL_FILE}"))
+    if own_copy.exists():
+        artifact.check_file(own_copy, record)
+        return own_copy
+    return registry.check_stored(record)
 
 
 if __name__ == "__main__":
