@@ -4,6 +4,8 @@ report's plots; a pass becomes a registered version whose sha256 the record pins
 
 import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import yaml
@@ -72,6 +74,14 @@ def test_pass_registers_the_pinned_bytes(workspace, tmp_path, capsys):
     assert artifact.file_sha256(folder / artifact.FILE_NAME) == pinned["sha256"]
     stored = registry.model_file(record["bento_model_tag"])
     assert artifact.file_sha256(stored) == pinned["sha256"]
+
+    # The retrain PR's body (`make wf-model-report`) carries the sha256 and the run's link.
+    body = tmp_path / "model-report.md"
+    script = REPO / ".github" / "scripts" / "model_report.py"
+    subprocess.run([sys.executable, script, ws.out / "gate.json", ws.reports, body], check=True)
+    text = body.read_text()
+    assert f"sha256 `{pinned['sha256']}`" in text and pinned["uri"] in text
+    assert f"MLflow run: {gate['mlflow_run']}" in text
 
 
 def test_rejected_candidate_is_logged_but_not_registered(workspace, tmp_path):
