@@ -19,7 +19,7 @@ TEST_TOOLS += mlflow-server-install
 .PHONY: mlflow-ui
 mlflow-ui: $(MLFLOW_SERVER) ## Open the embedded MLflow store (runs, metrics, plots, models) on 127.0.0.1:$(MLFLOW_PORT)
 	@mkdir -p .mlflow
-	$(MLFLOW_SERVER) ui --backend-store-uri 'sqlite:///$(CURDIR)/.mlflow/mlflow.db' \
+	MLFLOW_SERVER_ENABLE_JOB_EXECUTION=false $(MLFLOW_SERVER) ui --backend-store-uri 'sqlite:///$(CURDIR)/.mlflow/mlflow.db' \
 		--host 127.0.0.1 --port $(MLFLOW_PORT)
 
 # The release path never trains: it fetches the registered artifact the champion record

@@ -90,7 +90,12 @@ def mlflow_server(tf_local_stack, moto_endpoint, tmp_path_factory):
     folder = tmp_path_factory.mktemp("mlflow-server")
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
-    env = {**os.environ, "MLFLOW_S3_ENDPOINT_URL": moto_endpoint}
+    # No job runner: its huey consumers outlive the server's process group.
+    env = {
+        **os.environ,
+        "MLFLOW_S3_ENDPOINT_URL": moto_endpoint,
+        "MLFLOW_SERVER_ENABLE_JOB_EXECUTION": "false",
+    }
     env.pop("MLFLOW_TRACKING_URI", None)
     log = folder / "server.log"
     command = [
