@@ -76,7 +76,13 @@ def ensure_registered(champion: dict, data_dir: Path) -> Pipeline:
     rebuild it from git (data + params) and register it only when the rebuild reproduces the
     recorded metrics and the pinned sha256 byte for byte. For the local default (a fresh
     clone has no MLflow store); `make release-model` never comes here."""
-    model = registry.load_checked(champion)
+    try:
+        model = registry.load_checked(champion)
+    except artifact.ArtifactError as err:  # e.g. a store filled before the record pinned bytes
+        raise artifact.ArtifactError(
+            f"{str(err).rstrip('.')}; remove it with `bentoml models delete "
+            f"{champion['bento_model_tag']}` and run `make register` again."
+        ) from err
     if model is not None:
         return model
     artifact.pinned(champion)  # a record that pins nothing is refused before training
