@@ -4,8 +4,9 @@ Format, chosen on purpose: a pickle of the scikit-learn pipeline at pickle.DEFAU
 These are the bytes MLflow's sklearn flavour writes with serialization_format="pickle"
 (model.pkl), and BentoML's sklearn loader (joblib.load) reads them as they are, so one file
 travels from the MLflow run to the bento unchanged and one sha256 describes it everywhere.
-MLflow's default, skops, refuses HistGradientBoosting's TreePredictor unless that type is
-trusted explicitly, and would put skops into the serving image. Pickle runs code when it is
+MLflow's default, skops, refuses this pipeline (measured with mlflow 3.17.2: "untrusted types
+... sklearn.ensemble._hist_gradient_boosting.predictor.TreePredictor") unless that private type
+is trusted explicitly, and would put skops into the serving image. Pickle runs code when it is
 loaded: the guard is the sha256 pinned in the champion record (git), checked before any load.
 
 Training is deterministic here, and so are these bytes: two trainings in separate processes
