@@ -11,6 +11,7 @@ import gc
 import json
 import logging
 import os
+import sys
 from typing import Annotated, Any
 
 import bentoml
@@ -25,7 +26,8 @@ from bento.openapi import VERSION_PATH, OpenAPIRoute
 from bento.schemas import MAX_BODY_BYTES, MAX_RECORDS, Columns, Prediction, Record
 from bento.traffic_timeout import TimeoutMiddleware
 from bento.version_route import VersionRoute
-from model import compat, paths
+from model import compat, paths, registry
+from model.artifact import ArtifactError
 from model.schema import FEATURES
 
 # numpy, pandas and scikit-learn are imported in the worker only (in Bikeshare.__init__):
@@ -38,6 +40,16 @@ from model.schema import FEATURES
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 CHAMPION = json.loads(paths.CHAMPION.read_text())
+EXIT_BAD_MODEL = 3
+
+# The model file must be the bytes the champion record pins, checked here at import: in the
+# `bentoml serve` process before it starts any worker (a worker failing in __init__ is
+# restarted forever), and again in each worker. Pickle runs code when loaded: check first.
+try:
+    registry.check_stored(CHAMPION)
+except ArtifactError as err:
+    print(f"error: {err}", file=sys.stderr, flush=True)
+    sys.exit(EXIT_BAD_MODEL)
 
 hide_request_data_in_logs()
 # BentoML's request timeout keeps every request's context alive for the whole timeout; ours

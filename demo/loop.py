@@ -158,7 +158,7 @@ def _loop(scratch: Scratch, bento_tag: str | None, image_ref: str | None) -> Non
         (scratch.root / "config" / "champion.json").unlink()
         out = scratch.python("model", "train").stdout
         champion = first_line(out, "candidate ").split()[1].rstrip(":")
-        scratch.commit(f"model: champion {champion} on data up to 2011-11", "data", "model")
+        scratch.commit(f"model: champion {champion} on data up to 2011-11", "data", "config")
         say(f"clone of HEAD in {scratch.root}, without data/{NEW_MONTH}.csv")
         say(f"champion {champion}: trained on 2011-01 … 2011-10, holdout 2011-11")
         ref, what = release_ref(scratch, champion, None, None)

@@ -1,7 +1,7 @@
 ##@ Python, lint and tests
 # Virtualenv with pinned dependencies; rebuilt only when pyproject.toml changes.
 PYTEST_ARGS ?=
-EXTRAS := dev,terraform,gitops,workflows,image,batch,bench
+EXTRAS := dev,terraform,gitops,workflows,image,batch,bench,tracking
 
 $(VENV)/.installed: pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) not found: install Python 3.11." >&2; exit 1; }

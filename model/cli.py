@@ -12,6 +12,7 @@ from pathlib import Path
 
 from model import flow, paths
 from model import record as records
+from model.artifact import ArtifactError
 from model.drift import compare, flagged, load_settings, read_window
 from model.pipeline import ensure_registered
 from model.train import load_params
@@ -49,7 +50,14 @@ def _parser() -> argparse.ArgumentParser:
             "--reports", type=Path, default=paths.REPORTS, help="where report folders go"
         )
         flow.add_argument("--out", type=Path, default=paths.CANDIDATE, help="where gate.json goes")
-    sub.add_parser("register", help="make sure the champion is in the BentoML store")
+    sub.add_parser(
+        "register", help="make sure the champion is in the BentoML store (local: rebuilt from git)"
+    )
+    sub.add_parser(
+        "release-model",
+        help="fetch the registered artifact the record pins, check its sha256, import it",
+    )
+    sub.add_parser("champion-alias", help="point the registry's alias `champion` at the record")
     sub.add_parser("show", help="print the champion record summary")
     drift = sub.add_parser("drift", help="recent inputs vs the champion's training data")
     drift.add_argument("--window", type=Path, required=True, help="CSV, JSONL or JSON records")
@@ -72,6 +80,20 @@ def main(argv: list[str] | None = None) -> int:
             champion = require_champion(args.champion)
             ensure_registered(champion, args.data)
             print(champion["bento_model_tag"])
+        elif args.command == "release-model":
+            from model.release import release_model
+
+            champion = require_champion(args.champion)
+            tag = release_model(champion)
+            print(f"{tag}: sha256 {champion['artifact']['sha256']} matches the record")
+            print(tag)
+        elif args.command == "champion-alias":
+            from model.tracking import move_alias
+
+            pinned = require_champion(args.champion).get("artifact") or {}
+            if "version" not in pinned:
+                raise ArtifactError("the champion record names no registered version.")
+            print(f"{move_alias(pinned)} -> version {pinned['version']}")
         elif args.command == "show":
             champion = require_champion(args.champion)
             overall = format_metrics(champion["metrics"]["overall"])
@@ -80,7 +102,7 @@ def main(argv: list[str] | None = None) -> int:
             return train(args)
         elif args.command == "drift":
             return drift(args)
-    except (DataError, FileNotFoundError) as err:
+    except (DataError, ArtifactError, FileNotFoundError) as err:
         print(f"error: {err}", file=sys.stderr)
         return EXIT_BAD_INPUT
     return 0
@@ -124,8 +146,14 @@ def train(args: argparse.Namespace) -> int:
     print(f"gate: {outcome.verdict.summary}")
     if result.report_dir is not None:
         print(f"report: {result.report_dir / 'report.md'}")
+    if result.run_url:
+        print(f"mlflow run: {result.run_url}")
     if outcome.promoted:
-        print(f"new champion {candidate['bento_model_tag']} recorded in {args.champion}")
+        pinned = candidate["artifact"]
+        print(
+            f"new champion {candidate['bento_model_tag']} recorded in {args.champion}: "
+            f"{pinned['uri']} sha256 {pinned['sha256']}"
+        )
     return 0 if outcome.verdict.passed else EXIT_REJECTED
 
 

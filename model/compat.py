@@ -10,6 +10,8 @@ Written for the versions below (pinned in pyproject.toml). On any other version:
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
@@ -84,3 +86,18 @@ def use_model_store(directory: Path) -> None:
     from bentoml._internal.models import ModelStore
 
     BentoMLContainer.model_store.set(ModelStore(str(directory)))
+
+
+@contextlib.contextmanager
+def model_store_at(directory: Path) -> Iterator[None]:
+    """Use `directory` as the model store for a while, then the previous one again (tests of
+    the release path import into a fresh store in-process)."""
+    _require_bentoml()
+    from bentoml._internal.configuration.containers import BentoMLContainer
+
+    previous = BentoMLContainer.model_store.get()
+    use_model_store(directory)
+    try:
+        yield
+    finally:
+        BentoMLContainer.model_store.set(previous)

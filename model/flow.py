@@ -1,10 +1,13 @@
 """The one training flow, run by `make train`, `make retrain` and CI alike:
 
-validate → drift → train → evaluate → gate → report → promote.
+validate → drift → [tracked: train → evaluate → gate → report → promote].
 
 The champion record moves only at the last step, and only on a pass; every earlier step
-writes nothing outside the report folder and `out_dir`. A candidate identical to the champion
-(same data, params and code) ends the flow early: nothing to judge.
+writes nothing outside the report folder, `out_dir` and the MLflow run. A candidate identical
+to the champion (same data, params and code) ends the flow early: nothing to judge.
+Tracking (model/tracking.py) wraps every run that trains: params, metrics overall and per
+slice, data fingerprint, code commit, the verdict and the report; on a pass the model
+becomes a registered version and the record pins its name, version and sha256.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ import pandas as pd
 from sklearn.inspection import permutation_importance
 from threadpoolctl import threadpool_limits
 
-from model import paths, registry
+from model import artifact, paths, registry, tracking
 from model import record as records
 from model.changes import DataChanges, data_changes
 from model.drift import FeatureDrift, compare, flagged
@@ -38,6 +41,7 @@ class Result:
     outcome: Outcome | None = None
     drift: list[FeatureDrift] | None = None
     report_dir: Path | None = None
+    run_url: str | None = None
 
 
 def run(
@@ -66,28 +70,37 @@ def run(
         new_rows = table[table["period"].isin([Path(n).stem for n in changes.touched])]
         drift = compare(reference, new_rows, drift_settings)
 
-    # 3-5. train, evaluate (candidate and champion on the same holdout), gate.
-    outcome, model, holdout = gate_candidate(data_dir, params, champion)
+    with tracking.run(expected) as tracked:
+        # 3-5. train, evaluate (candidate and champion on the same holdout), gate.
+        outcome, model, holdout = gate_candidate(data_dir, params, champion)
+        tracked.log_candidate(outcome.candidate, outcome.champion_metrics)
+        tracked.log_verdict(outcome.verdict.passed, outcome.verdict.reasons, outcome.promoted)
 
-    # 6. report: gate.json always; the reviewer's report when there is a champion to compare.
-    write_gate_json(outcome, out_dir)
-    report_dir = None
-    if champion is not None:
-        report_dir = write_report(
-            reports_dir, outcome, champion, changes, (drift, drift_settings), model, holdout
-        )
+        # 6. report: gate.json always; the reviewer's report when there is a champion.
+        write_gate_json(outcome, out_dir, tracked.url)
+        report_dir = None
+        if champion is not None:
+            report_dir = write_report(
+                reports_dir, outcome, champion, changes, (drift, drift_settings), model, holdout
+            )
+            tracked.log_folder(report_dir, "report")
 
-    # 7. promote: register the model and move the champion record, only on a pass.
-    if outcome.promoted:
-        registry.save(model, outcome.candidate)
-        records.save(outcome.candidate, champion_path)
-    return Result(changes, outcome.verdict.summary, outcome, drift, report_dir)
+        # 7. promote, only on a pass: a registered MLflow version, the same bytes in the
+        # BentoML store, then the champion record that pins them.
+        if outcome.promoted:
+            outcome.candidate["artifact"] = tracked.register(model, outcome.candidate)
+            registry.save_bytes(artifact.dumps(model), outcome.candidate)
+            records.save(outcome.candidate, champion_path)
+            write_gate_json(outcome, out_dir, tracked.url)
+        tracked.log_folder(out_dir, "gate")
+    return Result(changes, outcome.verdict.summary, outcome, drift, report_dir, tracked.url)
 
 
-def write_gate_json(outcome: Outcome, out_dir: Path) -> None:
+def write_gate_json(outcome: Outcome, out_dir: Path, run_url: str) -> None:
     out_dir.mkdir(parents=True, exist_ok=True)
     report = {
         "candidate": outcome.candidate,
+        "mlflow_run": run_url,
         "champion_version": outcome.champion_version,
         "champion_metrics_on_holdout": outcome.champion_metrics,
         "verdict": {"passed": outcome.verdict.passed, "reasons": outcome.verdict.reasons},

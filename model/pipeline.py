@@ -1,5 +1,6 @@
 """The steps of the training flow (model/flow.py): train a candidate, score the champion on
-the same holdout, judge; and rebuild or load the champion for the model store."""
+the same holdout, judge; and rebuild or load the champion for the model store (the local
+default only: the release path, model/release.py, fetches the registered artifact instead)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from typing import Any
 import pandas as pd
 from sklearn.pipeline import Pipeline
 
-from model import fairness, registry
+from model import artifact, fairness, registry
 from model import record as records
 from model.evaluate import evaluate
 from model.gate import Verdict, judge
@@ -71,11 +72,20 @@ def champion_on(holdout: pd.DataFrame, champion: dict, data_dir: Path, params: d
 
 
 def ensure_registered(champion: dict, data_dir: Path) -> Pipeline:
-    """Load the champion from the store, or rebuild it from git (data + params) and check
-    that the rebuild reproduces the recorded metrics before registering it."""
-    model = registry.load(champion["bento_model_tag"])
+    """Load the champion from the store (its file checked against the record's sha256), or
+    rebuild it from git (data + params) and register it only when the rebuild reproduces the
+    recorded metrics and the pinned sha256 byte for byte. For the local default (a fresh
+    clone has no MLflow store); `make release-model` never comes here."""
+    try:
+        model = registry.load_checked(champion)
+    except artifact.ArtifactError as err:  # e.g. a store filled before the record pinned bytes
+        raise artifact.ArtifactError(
+            f"{str(err).rstrip('.')}; remove it with `bentoml models delete "
+            f"{champion['bento_model_tag']}` and run `make register` again."
+        ) from err
     if model is not None:
         return model
+    artifact.pinned(champion)  # a record that pins nothing is refused before training
     periods = [*champion["trained_on"]["periods"], champion["trained_on"]["holdout"]]
     files = [data_dir / f"{p}.csv" for p in periods]
     for path in files:
@@ -84,7 +94,7 @@ def ensure_registered(champion: dict, data_dir: Path) -> Pipeline:
         ):
             raise DataError(
                 f"champion {champion['version']} cannot be rebuilt: {path} is missing or changed "
-                "since it was trained; import the model into the BentoML store instead."
+                "since it was trained; run `make release-model` to fetch it from the registry."
             )
     table = load_valid(files)
     train, holdout = split(table)
@@ -93,9 +103,10 @@ def ensure_registered(champion: dict, data_dir: Path) -> Pipeline:
     if metrics != champion["metrics"]:
         raise DataError(
             f"champion {champion['version']} rebuilt from git does not reproduce its recorded "
-            "metrics (the training code changed); import the model into the BentoML store instead."
+            "metrics (the training code changed); run `make release-model` to fetch it instead."
         )
-    registry.save(model, champion)
+    # Same metrics but other bytes (another library build): not the reviewed artifact.
+    registry.save_bytes(artifact.dumps(model), champion, "the model rebuilt from git")
     return model
 
 

@@ -1,27 +1,64 @@
-"""The local BentoML model store as the registry; the record's fields become labels/metadata."""
+"""The local BentoML model store: what the service and the scoring job load. The record's
+fields become labels/metadata; the model file holds the artifact's exact bytes
+(model/artifact.py), so its sha256 is the one the champion record pins."""
 
 from __future__ import annotations
 
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import bentoml
 from bentoml.exceptions import NotFound
-from sklearn.pipeline import Pipeline
+
+from model import artifact
+
+if TYPE_CHECKING:  # the service checks the store before its workers import scikit-learn
+    from sklearn.pipeline import Pipeline
 
 MODEL_NAME = "bikeshare"
+# The file bentoml.sklearn.load_model reads (joblib.load, which reads a plain pickle).
+MODEL_FILE = "saved_model.pkl"
 
 
 def tag_for(version: str) -> str:
     return f"{MODEL_NAME}:{version}"
 
 
-def save(model: Pipeline, record: dict[str, Any]) -> str:
-    """Register the model under the record's tag; a tag already stored is kept as it is
-    (the version is a hash of data, params and code, so it holds the same model)."""
+def model_file(tag: str) -> Path | None:
+    """Where the store keeps the model's bytes, or None when the tag is not stored."""
     try:
-        return str(bentoml.models.get(record["bento_model_tag"]).tag)
+        return Path(bentoml.models.get(tag).path_of(MODEL_FILE))
     except NotFound:
-        pass
+        return None
+
+
+def check_stored(record: dict[str, Any]) -> Path:
+    """The stored model file, after its sha256 matches the record; ArtifactError (one
+    sentence naming the tag and the file) when it is missing or changed."""
+    path = model_file(record["bento_model_tag"])
+    if path is None:
+        raise artifact.ArtifactError(
+            f"model {record['bento_model_tag']} is not in the BentoML model store; "
+            "run `make register` (local) or `make release-model`."
+        )
+    artifact.check_file(path, record)
+    artifact.check_loadable(path, record)
+    return path
+
+
+def save(model: Pipeline, record: dict[str, Any]) -> str:
+    return save_bytes(artifact.dumps(model), record)
+
+
+def save_bytes(data: bytes, record: dict[str, Any], source: str = "the artifact to import") -> str:
+    """Store these exact bytes under the record's tag. A tag already stored is kept when its
+    file matches the record's sha256 and refused (ArtifactError) when it does not."""
+    tag = record["bento_model_tag"]
+    stored = model_file(tag)
+    if stored is not None:
+        artifact.check_file(stored, record)
+        return tag
+    artifact.check_bytes(data, record, source)
     labels = {
         "version": record["version"],
         "holdout": record["trained_on"]["holdout"],
@@ -35,14 +72,22 @@ def save(model: Pipeline, record: dict[str, Any]) -> str:
         "params": record["params"],
         "code_commit": record["code_commit"],
         "trained_on": record["trained_on"],
+        "artifact": record["artifact"],
     }
-    saved = bentoml.sklearn.save_model(
-        record["bento_model_tag"],
-        model,
+    # The public `create` with the sklearn module's name: bentoml.sklearn.load_model reads the
+    # file; save_model would re-serialize instead of keeping the verified bytes.
+    with bentoml.models.create(
+        tag,
+        module="bentoml.sklearn",
         labels=labels,
         metadata=metadata,
         signatures={"predict": {"batchable": True}},
-    )
+        context=bentoml.models.ModelContext(
+            framework_name="sklearn",
+            framework_versions={"scikit-learn": record["libraries"]["scikit-learn"]},
+        ),
+    ) as saved:
+        Path(saved.path_of(MODEL_FILE)).write_bytes(data)
     return str(saved.tag)
 
 
@@ -51,3 +96,12 @@ def load(tag: str) -> Pipeline | None:
         return bentoml.sklearn.load_model(tag)
     except NotFound:
         return None
+
+
+def load_checked(record: dict[str, Any]) -> Pipeline | None:
+    """The champion from the store after its file's sha256 matches the record; None when
+    the tag is not stored. Pickle runs code when loaded: the check comes first."""
+    if model_file(record["bento_model_tag"]) is None:
+        return None
+    check_stored(record)
+    return bentoml.sklearn.load_model(record["bento_model_tag"])

@@ -26,8 +26,9 @@ from pathlib import Path
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from model import compat, paths
+from model import compat, paths, registry
 from model import record as records
+from model.artifact import ArtifactError
 from model.predictor import Predictor
 from scoring import drift as live_drift
 from scoring.rows import LINE, BatchError, Scored, read_rows, score_rows, typed
@@ -64,13 +65,24 @@ def champion(path: Path = paths.CHAMPION) -> Champion:
 
 def load_model(tag: str):
     """The model from the bento when running in its image (BENTO_PATH/models, where
-    `bentoml containerize` puts it), else from the local store (BENTOML_HOME)."""
+    `bentoml containerize` puts it), else from the local store (BENTOML_HOME); its file
+    checked against the sha256 the champion record pins before it is unpickled."""
     import bentoml
 
     bento_models = Path(os.environ.get("BENTO_PATH", "/nonexistent")) / "models"
     if bento_models.is_dir():
         compat.use_model_store(bento_models)  # the switch `bentoml serve` makes for a bento
-    return bentoml.sklearn.load_model(tag)
+    record = json.loads(paths.CHAMPION.read_text())
+    if record["bento_model_tag"] != tag:
+        raise BatchError(f"model {tag} is not the champion {record['bento_model_tag']}.")
+    path = bentoml.models.get(tag).path_of(registry.MODEL_FILE)  # NotFound: not stored
+    try:
+        registry.check_stored(record)
+        return bentoml.sklearn.load_model(tag)
+    except ArtifactError as err:
+        raise BatchError(str(err)) from err
+    except Exception as err:  # a pickle can fail in many ways; say which model and file
+        raise BatchError(f"model {tag}: {path} does not load ({type(err).__name__}).") from err
 
 
 def load_predictor(tag: str) -> Predictor:

@@ -18,6 +18,8 @@ _STORE = tempfile.mkdtemp(prefix="bentoml-test-")
 atexit.register(shutil.rmtree, _STORE, ignore_errors=True)
 os.environ["BENTOML_HOME"] = _STORE
 os.environ["BENTOML_DO_NOT_TRACK"] = "true"
+# The same for MLflow: an embedded store of the session's own (model/tracking.py).
+os.environ["MLFLOW_TRACKING_URI"] = f"sqlite:///{_STORE}/mlflow/mlflow.db"
 
 pytest_plugins: list[str] = [
     "tests.fixtures.moto",

@@ -28,6 +28,17 @@ def _row(name: str, candidate: dict, champion: dict | None) -> str:
     return f"| {name.upper()} | {new:.3f} | {old:.3f} | {new - old:+.3f} |"
 
 
+def _lineage(gate: dict) -> list[str]:
+    """The registered artifact the record pins (on a pass) and the MLflow run, when known."""
+    lines = []
+    pinned = gate["candidate"].get("artifact")
+    if pinned and "uri" in pinned:
+        lines.append(f"Model artifact: `{pinned['uri']}` sha256 `{pinned['sha256']}`")
+    if gate.get("mlflow_run"):
+        lines.append(f"MLflow run: {gate['mlflow_run']}")
+    return [*lines, ""] if lines else []
+
+
 # A markdown image whose target is a bare file name: the report's own plots.
 RELATIVE_IMAGE = re.compile(r"(!\[[^\]]*\]\()([\w.-]+\.png)\)")
 
@@ -59,6 +70,7 @@ def compose(gate_file: Path, reports: Path, image_base: str = "") -> str:
         "",
         *(f"- {reason}" for reason in verdict["reasons"]),
         "",
+        *_lineage(gate),
     ]
     report = reports / candidate["version"] / "report.md"
     if report.is_file():

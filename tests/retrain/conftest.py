@@ -1,14 +1,19 @@
 """A champion on 2011-01 … 2011-11 (built once per session): December arrives as new data."""
 
+import contextlib
+import io
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
 import pytest
 from threadpoolctl import threadpool_limits
 
+from model import artifact, registry
 from model import record as records
-from model import registry
+from model.cli import main
 from model.pipeline import train_candidate
 from model.train import load_params
 
@@ -58,6 +63,8 @@ def eleven_months(tmp_path_factory) -> Workspace:
     champion = root / "champion.json"
     with one_openmp_thread():
         model, record, _ = train_candidate(data, load_params(REPO / "config" / "params.yaml"))
+    # Pinned like a promoted champion (not registered in MLflow: no release from here).
+    record["artifact"] = {"sha256": artifact.sha256(artifact.dumps(model))}
     # Other areas' tests may have registered this very version in the session's store.
     if registry.load(record["bento_model_tag"]) is None:
         registry.save(model, record)
@@ -73,3 +80,27 @@ def workspace(eleven_months, tmp_path) -> Workspace:
     return Workspace(
         tmp_path / "data", tmp_path / "champion.json", tmp_path / "reports", tmp_path / "out"
     )
+
+
+def shifted_december(path: Path) -> None:
+    """A valid month whose weather changed: half the hours rainy, wind 1.8 times stronger."""
+    table = pd.read_csv(DECEMBER)
+    rainy = np.arange(len(table)) % 2 == 0
+    table.loc[rainy, "weathersit"] = "light rain/snow"
+    table["windspeed"] = (table["windspeed"] * 1.8).clip(0, 1)
+    table.to_csv(path, index=False, float_format="%.4f")
+
+
+@pytest.fixture(scope="session")
+def shifted_run(eleven_months, tmp_path_factory):
+    """One retrain with the shifted December: (workspace, exit code, printed lines)."""
+    root = tmp_path_factory.mktemp("shifted")
+    shutil.copytree(eleven_months.data, root / "data")
+    shutil.copy(eleven_months.champion, root / "champion.json")
+    ws = type(eleven_months)(root / "data", root / "champion.json", root / "reports", root / "out")
+    shifted_december(ws.data / DECEMBER.name)
+    before = records.load(ws.champion)
+    buffer = io.StringIO()  # capsys is function-scoped
+    with contextlib.redirect_stdout(buffer), one_openmp_thread():
+        code = main(ws.args("retrain"))
+    return ws, before, code, buffer.getvalue()

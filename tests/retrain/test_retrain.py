@@ -1,13 +1,10 @@
 """make retrain: new data → validate → drift → train → gate → report; champion moves on a pass."""
 
-import contextlib
-import io
 import json
 import shutil
 from pathlib import Path
 
 import matplotlib.image
-import numpy as np
 import pandas as pd
 import pytest
 import yaml
@@ -16,40 +13,16 @@ from model import registry
 from model.cli import main
 from model.record import load
 
-from .conftest import DECEMBER, REPO, one_openmp_thread
+from .conftest import DECEMBER, REPO
 
 pytestmark = pytest.mark.slow  # trains models
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
-def shifted_december(path: Path) -> None:
-    """A valid month whose weather changed: half the hours rainy, wind 1.8 times stronger."""
-    table = pd.read_csv(DECEMBER)
-    rainy = np.arange(len(table)) % 2 == 0
-    table.loc[rainy, "weathersit"] = "light rain/snow"
-    table["windspeed"] = (table["windspeed"] * 1.8).clip(0, 1)
-    table.to_csv(path, index=False, float_format="%.4f")
-
-
 def snapshot(directory: Path) -> dict[str, bytes]:
     files = (p for p in directory.rglob("*") if p.is_file())
     return {str(p.relative_to(directory)): p.read_bytes() for p in files}
-
-
-@pytest.fixture(scope="module")
-def shifted_run(eleven_months, tmp_path_factory):
-    """One retrain with the shifted December: (workspace, exit code, printed lines)."""
-    root = tmp_path_factory.mktemp("shifted")
-    shutil.copytree(eleven_months.data, root / "data")
-    shutil.copy(eleven_months.champion, root / "champion.json")
-    ws = type(eleven_months)(root / "data", root / "champion.json", root / "reports", root / "out")
-    shifted_december(ws.data / DECEMBER.name)
-    before = load(ws.champion)
-    buffer = io.StringIO()  # capsys is function-scoped
-    with contextlib.redirect_stdout(buffer), one_openmp_thread():
-        code = main(ws.args("retrain"))
-    return ws, before, code, buffer.getvalue()
 
 
 def test_schema_break_fails_clearly_and_changes_nothing(workspace, capsys):

@@ -11,8 +11,7 @@ from model.drift import compare, flagged, load_settings, psi
 from model.record import load
 from model.validate import data_files, load_valid
 
-from .conftest import DECEMBER, REPO
-from .test_retrain import shifted_december
+from .conftest import DECEMBER, REPO, shifted_december
 
 SETTINGS = load_settings(REPO / "config" / "monitoring.yaml")
 
