@@ -17,6 +17,7 @@ from pydantic import Field
 
 from bento.guards import RequestGuard, hide_request_data_in_logs
 from bento.image import IMAGE
+from bento.sagemaker import SageMakerRoutes
 from bento.schemas import MAX_BODY_BYTES, MAX_RECORDS, Columns, Prediction, Record
 from bento.traffic_timeout import TimeoutMiddleware
 from bento.version_route import VersionRoute
@@ -121,3 +122,4 @@ class Bikeshare:
 
 Bikeshare.add_asgi_middleware(RequestGuard, max_body_bytes=MAX_BODY_BYTES)
 Bikeshare.add_asgi_middleware(VersionRoute, payload=version_payload())
+Bikeshare.add_asgi_middleware(SageMakerRoutes)  # GET /ping, POST /invocations: bento/sagemaker.py
