@@ -10,6 +10,9 @@ all alike.
 
     python -m bench.container_modes [--image REF] [--requests N] [--rounds R]
     make sagemaker-bench
+
+Writes bench/results/container_modes.{md,json} and the table in README.md's "Deployment
+paths: EKS or SageMaker" section (when no request failed).
 """
 
 from __future__ import annotations
@@ -32,6 +35,8 @@ from model.schema import FEATURES
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results"
 SCRATCH = ROOT / "build" / "bench" / "container-modes"
+README = ROOT / "README.md"
+BEGIN, END = "<!-- container-modes:begin -->", "<!-- container-modes:end -->"
 # Host ports of this benchmark (never the container ports themselves: 8080 may be taken).
 KUBERNETES_PORTS = range(3180, 3190)
 SAGEMAKER_PORTS = range(38080, 38090)
@@ -136,6 +141,16 @@ def table(report: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
+def update_readme(text: str, readme: Path = README) -> None:
+    """Put the table between the markers of the README's "Deployment paths" section."""
+    content = readme.read_text()
+    head, begin, rest = content.partition(BEGIN)
+    _, end, tail = rest.partition(END)
+    if not (begin and end):
+        raise SystemExit(f"{readme.name} has no {BEGIN} ... {END} block to update.")
+    readme.write_text(f"{head}{BEGIN}\n{text}{END}{tail}")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--image", help="image reference (default: IMAGE_NAME in --record)")
@@ -168,7 +183,9 @@ def main(argv: list[str] | None = None) -> int:
     failed = sum(r["errors"] for r in report["results"])
     if failed:
         print(f"{failed} request(s) failed: the figures above are not comparable.", file=sys.stderr)
-    return 1 if failed else 0
+        return 1
+    update_readme(text)
+    return 0
 
 
 if __name__ == "__main__":
