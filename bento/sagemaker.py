@@ -17,19 +17,25 @@ same text means in /predict's JSON: in a numeric column an integer literal is an
 a decimal literal (or nan, inf) a number; anything else, and every cell of a category column,
 is a string. So `8.5` in `hr` and `24` in `hr` get exactly the answers `"hr": 8.5` and
 `"hr": 24` get. A header line, a row with the wrong number of values, or a body that is not
-UTF-8 CSV answers 400 with one sentence that names no value. Bodies are size-limited by
-bento/guards.py before they get here (it lets text/csv through on /invocations only).
+UTF-8 CSV answers 400 with one sentence that names no value; so does a body of over
+MAX_RECORDS rows (the limit of /predict), read no further than that. Batch Transform must
+therefore send at most MAX_RECORDS rows per request (BatchStrategy=SingleRecord, or
+MultiRecord with a payload that small); large sets belong to the scoring job (scoring/).
+Bodies are size-limited by bento/guards.py before they get here (it lets text/csv through on
+/invocations only).
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
 import re
 from typing import Any
 
 from bento.guards import json_response
+from bento.schemas import MAX_RECORDS
 from model.schema import BY_NAME, FEATURES
 
 PING, INVOCATIONS = "/ping", "/invocations"
@@ -51,7 +57,8 @@ class CsvError(ValueError):
 
 def value(kind: str, text: str) -> Any:
     """A CSV cell as the JSON value with the same text (the request model judges it)."""
-    if kind != "category":
+    # No number has 100 characters; int() would even refuse over 4,300 digits.
+    if kind != "category" and len(text) < 100:
         if INTEGER.fullmatch(text):
             return int(text)
         if DECIMAL.fullmatch(text) or NON_FINITE.fullmatch(text):
@@ -65,12 +72,15 @@ def records_from_csv(body: bytes) -> list[dict[str, Any]]:
         text = body.decode("utf-8-sig")
     except UnicodeDecodeError as err:
         raise CsvError("the CSV body is not UTF-8 text") from err
+    # Trailing newlines end the body; any blank line before them is a row with no values.
+    reader = csv.reader(io.StringIO(text.rstrip("\r\n")), strict=True)
     try:
-        rows = list(csv.reader(io.StringIO(text), strict=True))
+        # One row past the limit, no further: 16 MiB of short rows would be ~400k records.
+        rows = list(itertools.islice(reader, MAX_RECORDS + 1))
     except csv.Error as err:
         raise CsvError(f"the CSV body is malformed ({err})") from err
-    while rows and not rows[-1]:  # trailing blank lines
-        rows.pop()
+    if len(rows) > MAX_RECORDS:
+        raise CsvError(f"the CSV body has over {MAX_RECORDS} rows; send at most that many")
     if rows and [cell.strip() for cell in rows[0]] == list(FEATURES):
         raise CsvError(f"send CSV rows without a header line; the columns are, in order: {ORDER}")
     records = []

@@ -36,6 +36,9 @@ def test_csv_rows_become_predict_records_in_feature_order():
     records = records_from_csv(body)
     assert records == [GOOD_RECORD, {**GOOD_RECORD, "hr": 23}]
     assert [type(records[0][n]) for n in ("hr", "temp", "mnth")] == [int, float, str]
+    # Not a number to Python either: left as text for the request model to refuse.
+    assert records_from_csv(csv_line(GOOD_RECORD, hr="9" * 5000).encode())[0]["hr"] == "9" * 5000
+    assert records_from_csv(b"\r\n\n") == []
 
 
 @pytest.mark.parametrize(
@@ -46,8 +49,9 @@ def test_csv_rows_become_predict_records_in_feature_order():
         (csv_body([GOOD_RECORD]) + b"\n" + csv_body([GOOD_RECORD]), "line 2 has 0 values"),
         (csv_body([GOOD_RECORD]) + b"1,\xff\xfe\n", "not UTF-8"),
         (b'1,"Jan"x,8\n', "malformed"),
+        (csv_body([GOOD_RECORD] * 1001), "over 1000 rows"),
     ],
-    ids=["header", "too few values", "blank line inside", "not utf-8", "bad quoting"],
+    ids=["header", "too few values", "blank line inside", "not utf-8", "bad quoting", "rows"],
 )
 def test_csv_that_is_not_rows_of_features_is_refused_in_one_sentence(body, words):
     with pytest.raises(CsvError, match=words) as error:
