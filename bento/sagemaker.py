@@ -41,9 +41,10 @@ from model.schema import BY_NAME, FEATURES
 PING, INVOCATIONS = "/ping", "/invocations"
 READY, PREDICT = "/readyz", "/predict"
 CSV_TYPE = "text/csv"
-# Python's int() and float() also take "1_000", " 8 " and "8\n": only plain literals here.
-INTEGER = re.compile(r"[+-]?\d+")
-DECIMAL = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
+# Python's int() and float() also take "1_000", " 8 ", "8\n" and non-ASCII digits: only plain
+# ASCII literals here.
+INTEGER = re.compile(r"[+-]?[0-9]+")
+DECIMAL = re.compile(r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?")
 NON_FINITE = re.compile(r"[+-]?(nan|inf|infinity)", re.IGNORECASE)
 KINDS = tuple(BY_NAME[name].kind for name in FEATURES)
 ORDER = ", ".join(FEATURES)

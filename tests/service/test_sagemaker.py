@@ -39,6 +39,8 @@ def test_csv_rows_become_predict_records_in_feature_order():
     # Not a number to Python either: left as text for the request model to refuse.
     assert records_from_csv(csv_line(GOOD_RECORD, hr="9" * 5000).encode())[0]["hr"] == "9" * 5000
     assert records_from_csv(b"\r\n\n") == []
+    for odd in ("1_0", " 8", "\u0663"):  # Python reads them as numbers, JSON would not
+        assert records_from_csv(csv_line(GOOD_RECORD, hr=odd).encode())[0]["hr"] == odd
 
 
 @pytest.mark.parametrize(
