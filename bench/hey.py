@@ -25,9 +25,10 @@ def run(
     duration_s: int = 0,
     rate_per_client: float = 0,
     time_limit_s: float = 120,
+    content_type: str = "application/json",
 ) -> dict:
-    """POST `body` as JSON; bounded by count (or duration) and by a hard time limit."""
-    cmd = [hey_binary(), "-m", "POST", "-T", "application/json", "-D", str(body)]
+    """POST `body` (JSON by default); bounded by count (or duration) and by a hard time limit."""
+    cmd = [hey_binary(), "-m", "POST", "-T", content_type, "-D", str(body)]
     cmd += ["-c", str(concurrency), "-t", "30", "-cpus", "1"]
     cmd += ["-z", f"{duration_s}s"] if duration_s else ["-n", str(requests)]
     if rate_per_client:

@@ -16,6 +16,9 @@ from pydantic import ValidationError
 from model import compat
 
 JSON_TYPES = ("application/json",)
+# Other media types taken on one path only: SageMaker's /invocations also takes CSV, which
+# bento/sagemaker.py turns into /predict's JSON body.
+EXTRA_TYPES = {"/invocations": {"text/csv": "CSV"}}
 Scope = dict[str, Any]
 
 
@@ -50,9 +53,15 @@ class RequestGuard:
             return
         headers = dict(scope["headers"])
         media_type = headers.get(b"content-type", b"").split(b";")[0].strip().decode("latin-1")
-        if media_type.lower() not in JSON_TYPES:
+        extra = EXTRA_TYPES.get(scope.get("path", ""), {})
+        if media_type.lower() not in (*JSON_TYPES, *extra):
+            also = "".join(
+                f" or as {name} with 'Content-Type: {kind}'" for kind, name in extra.items()
+            )
             await self._reject(
-                send, 415, "send the request body as JSON with 'Content-Type: application/json'"
+                send,
+                415,
+                f"send the request body as JSON with 'Content-Type: application/json'{also}",
             )
             return
         declared = headers.get(b"content-length")

@@ -23,6 +23,7 @@ from bento.guards import RequestGuard, hide_request_data_in_logs
 from bento.image import IMAGE
 from bento.lean_api import LeanAPI
 from bento.openapi import VERSION_PATH, OpenAPIRoute
+from bento.sagemaker import SageMakerRoutes
 from bento.schemas import MAX_BODY_BYTES, MAX_RECORDS, Columns, Prediction, Record
 from bento.traffic_timeout import TimeoutMiddleware
 from bento.version_route import VersionRoute
@@ -143,6 +144,7 @@ class Bikeshare:
 
 Bikeshare.add_asgi_middleware(RequestGuard, max_body_bytes=MAX_BODY_BYTES)
 Bikeshare.add_asgi_middleware(VersionRoute, payload=version_payload())
+Bikeshare.add_asgi_middleware(SageMakerRoutes)  # GET /ping, POST /invocations: bento/sagemaker.py
 # Inside BentoML's metrics and timeout middleware and after the guards (added in this order).
 Bikeshare.add_asgi_middleware(LeanAPI, batch_threads=Bikeshare.config["threads"])
 Bikeshare.add_asgi_middleware(

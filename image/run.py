@@ -4,8 +4,12 @@ RUNTIME below is the container half of argocd/bikeshare/base/deployment.yaml (ui
 root filesystem with one tmpfs, no capabilities, no privilege escalation, port, probes, env);
 tests/image/test_image_drift.py fails when the two disagree.
 
-    python -m image.run start REF [--name N] [--port P]   # detached; prints the URL when ready
+    python -m image.run start REF [--name N] [--port P] [--mode sagemaker]  # URL when ready
     python -m image.run stop [--name N]
+
+`--mode sagemaker` starts the same image the way SageMaker does (argument `serve`, port 8080
+inside, GET /ping: bento/entrypoint.sh, bento/sagemaker.py), with the same settings as above:
+SageMaker itself gives the container a writable root, and the image must work both ways.
 """
 
 from __future__ import annotations
@@ -30,6 +34,15 @@ RUNTIME = {
     "cap_drop": ["ALL"],
     "no_new_privileges": True,
 }
+# How each platform starts the image: arguments after the image, port inside, health path.
+MODES = {
+    "kubernetes": {
+        "args": [],
+        "container_port": RUNTIME["container_port"],
+        "ready": RUNTIME["readiness"],
+    },
+    "sagemaker": {"args": ["serve"], "container_port": 8080, "ready": "/ping"},
+}
 DEFAULT_NAME = "bikeshare-image"
 DEFAULT_PORT = 3000
 
@@ -37,8 +50,18 @@ DEFAULT_PORT = 3000
 PODMAN = ("podman",)
 
 
-def podman_run_args(ref: str, name: str, host_port: int, podman=PODMAN) -> list[str]:
-    """`podman run` arguments for REF, detached, published on 127.0.0.1 only."""
+def podman_run_args(
+    ref: str,
+    name: str,
+    host_port: int,
+    podman=PODMAN,
+    mode: str = "kubernetes",
+    env: dict[str, str] | None = None,
+    container_port: int | None = None,
+) -> list[str]:
+    """`podman run` arguments for REF, detached, published on 127.0.0.1 only.
+
+    `env` adds variables (e.g. SAGEMAKER_BIND_TO_PORT); `container_port` overrides the mode's."""
     args = [*podman, "run", "--detach", "--name", name]
     args += ["--user", f"{RUNTIME['uid']}:{RUNTIME['gid']}"]
     if RUNTIME["read_only_root"]:
@@ -49,9 +72,10 @@ def podman_run_args(ref: str, name: str, host_port: int, podman=PODMAN) -> list[
     args += [f"--cap-drop={cap.lower()}" for cap in RUNTIME["cap_drop"]]
     if RUNTIME["no_new_privileges"]:
         args += ["--security-opt", "no-new-privileges"]
-    for key, value in RUNTIME["env"].items():
+    for key, value in {**RUNTIME["env"], **(env or {})}.items():
         args += ["--env", f"{key}={value}"]
-    args += ["--publish", f"127.0.0.1:{host_port}:{RUNTIME['container_port']}", ref]
+    inside = container_port or MODES[mode]["container_port"]
+    args += ["--publish", f"127.0.0.1:{host_port}:{inside}", ref, *MODES[mode]["args"]]
     return args
 
 
@@ -77,12 +101,21 @@ def wait_ready(name: str, url: str, timeout: float = 90.0, podman=PODMAN) -> flo
     raise TimeoutError(f"Container {name} was not ready at {url} within {timeout:.0f} s.")
 
 
-def start(ref: str, name: str = DEFAULT_NAME, host_port: int = DEFAULT_PORT, podman=PODMAN) -> str:
-    """Start REF as the cluster would, wait for readiness, return the base URL."""
+def start(
+    ref: str,
+    name: str = DEFAULT_NAME,
+    host_port: int = DEFAULT_PORT,
+    podman=PODMAN,
+    mode: str = "kubernetes",
+    **options,
+) -> str:
+    """Start REF as the cluster would (or SageMaker, with mode="sagemaker"), wait for
+    readiness, return the base URL. `options`: env, container_port (podman_run_args)."""
     stop(name, podman)
-    subprocess.run(podman_run_args(ref, name, host_port, podman), check=True, capture_output=True)
+    args = podman_run_args(ref, name, host_port, podman, mode, **options)
+    subprocess.run(args, check=True, capture_output=True)
     url = f"http://127.0.0.1:{host_port}"
-    wait_ready(name, url + RUNTIME["readiness"], podman=podman)
+    wait_ready(name, url + MODES[mode]["ready"], podman=podman)
     return url
 
 
@@ -97,12 +130,13 @@ def main(argv: list[str] | None = None) -> int:
     start_cmd.add_argument("ref")
     start_cmd.add_argument("--name", default=DEFAULT_NAME)
     start_cmd.add_argument("--port", type=int, default=DEFAULT_PORT)
+    start_cmd.add_argument("--mode", choices=sorted(MODES), default="kubernetes")
     stop_cmd = sub.add_parser("stop")
     stop_cmd.add_argument("--name", default=DEFAULT_NAME)
     args = parser.parse_args(argv)
     if args.command == "start":
         t0 = time.monotonic()
-        url = start(args.ref, args.name, args.port)
+        url = start(args.ref, args.name, args.port, mode=args.mode)
         print(f"{args.ref} ready at {url} in {time.monotonic() - t0:.1f} s (container {args.name})")
     else:
         stop(args.name)

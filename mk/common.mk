@@ -23,6 +23,8 @@ export CHECKOV := $(CURDIR)/$(CHECKOV_VENV)/bin/checkov
 DATA ?= data
 SCRIPTS := $(CURDIR)/scripts
 IMAGE_OUT ?= build
+# Where `make image` records the built image (tests use their own).
+IMAGE_RECORD ?= build/image.env
 
 # The environment a target acts on (terraform, set-image, wf-plan): local|staging|prod.
 ENV ?= local

@@ -12,7 +12,6 @@ BASE_IMAGE_NAME := localhost/bikeshare-base:bookworm
 BASE_RECORD ?= build/base-image.env
 # The bento to containerize and where the built image is recorded (tests use their own).
 BENTO_TAG_FILE ?= build/bento-tag.txt
-IMAGE_RECORD ?= build/image.env
 IMAGE_REPO := bikeshare
 # 660 MB before the explain endpoint; SHAP brings numba + llvmlite (~214 MB installed).
 IMAGE_MAX_MB ?= 900

@@ -1,3 +1,4 @@
+##@ Model tracking and registry (MLflow)
 # MLflow tracking and registry (see model/README.md). Training logs to MLFLOW_TRACKING_URI,
 # or to the embedded store in .mlflow/ (SQLite + artifact folder, no server) when unset.
 # The server (tests, `make mlflow-ui`) lives in a virtualenv of its own: mlflow 3.17.2 wants

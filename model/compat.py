@@ -3,14 +3,15 @@
 Written for the versions below (pinned in pyproject.toml). On any other version:
 - scikit-learn: `hgb_internals` raises Unsupported, and the predictor (model/predictor.py)
   logs a line and predicts through the public pipeline instead of its fast paths;
-- BentoML: `replace_timeout_middleware` and `use_model_store` raise RuntimeError, because the
-  service's memory and the batch job's model loading depend on them: upgrade on purpose,
-  re-run the tests, then move the version here.
+- BentoML: `replace_timeout_middleware`, `use_model_store` and `image_with_entrypoint` raise
+  RuntimeError, because the service's memory, the batch job's model loading and the image's
+  start path depend on them: upgrade on purpose, re-run the tests, then move the version here.
 """
 
 from __future__ import annotations
 
 import contextlib
+import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib.metadata import version
@@ -101,3 +102,30 @@ def model_store_at(directory: Path) -> Iterator[None]:
         yield
     finally:
         BentoMLContainer.model_store.set(previous)
+
+
+# BentoML's own entrypoint, kept in the bento next to the one that replaces it.
+BENTOML_ENTRYPOINT = "bentoml-entrypoint.sh"
+
+
+def image_with_entrypoint(wrapper: Path) -> type:
+    """A `bentoml.images.Image` class whose bentos start through `wrapper`.
+
+    BentoML's generated Dockerfile always ends with `ENTRYPOINT env/docker/entrypoint.sh`,
+    a copy of its own script that `Image.freeze` (not public API) writes into each bento.
+    This subclass lets freeze do that, then renames BentoML's script to BENTOML_ENTRYPOINT
+    and puts `wrapper` in its place; the wrapper ends by exec-ing BentoML's script."""
+    _require_bentoml()
+    import bentoml
+
+    class ImageWithEntrypoint(bentoml.images.Image):
+        __slots__ = ()  # attrs made the parent slotted
+
+        def freeze(self, bento_fs: Path, *args: Any, **kwargs: Any) -> Any:
+            info = super().freeze(bento_fs, *args, **kwargs)
+            docker = Path(bento_fs) / "env" / "docker"
+            (docker / "entrypoint.sh").replace(docker / BENTOML_ENTRYPOINT)
+            shutil.copy2(wrapper, docker / "entrypoint.sh")
+            return info
+
+    return ImageWithEntrypoint
