@@ -39,8 +39,11 @@ def test_security_context_matches_the_container_settings(pod_spec):
 def test_port_probes_env_and_writable_paths_match(pod_spec):
     container = next(c for c in pod_spec["containers"] if c["name"] == "bikeshare")
     assert [p["containerPort"] for p in container["ports"]] == [RUNTIME["container_port"]]
-    assert container["livenessProbe"]["httpGet"]["path"] == RUNTIME["liveness"]
-    assert container["readinessProbe"]["httpGet"]["path"] == RUNTIME["readiness"]
+    # Exec probes on the image's python3: the last argument is the path, the port is numeric.
+    assert container["livenessProbe"]["exec"]["command"][-1] == RUNTIME["liveness"]
+    assert container["readinessProbe"]["exec"]["command"][-1] == RUNTIME["readiness"]
+    for probe in ("livenessProbe", "readinessProbe"):
+        assert f", {RUNTIME['container_port']}," in container[probe]["exec"]["command"][3]
     env = {e["name"]: e.get("value") for e in container["env"]}
     assert {k: env.get(k) for k in RUNTIME["env"]} == RUNTIME["env"]
     mounts = {m["mountPath"]: m["name"] for m in container["volumeMounts"]}
