@@ -62,9 +62,15 @@ class Played:
 
 
 def containers(doc: dict) -> list[dict]:
-    spec = doc["spec"]
-    template = spec.get("jobTemplate", {}).get("spec", spec).get("template", {})
-    return template.get("spec", spec).get("containers", [])
+    """The containers of a Pod, or of the pod template of a workload; [] for other kinds."""
+    spec = doc.get("spec") or {}
+    if "jobTemplate" in spec:
+        spec = spec["jobTemplate"]["spec"]
+    if "template" in spec:
+        spec = spec["template"]["spec"]
+    elif doc["kind"] != "Pod":
+        return []
+    return spec.get("containers", [])
 
 
 def check_pinned(docs: list[dict]) -> None:
@@ -78,7 +84,7 @@ def check_pinned(docs: list[dict]) -> None:
 
 
 def pod_name(deployment: dict) -> str:
-    return f"{deployment['metadata']['name']}-pod"  # podman kube play's naming
+    return f"{deployment['metadata']['name']}-pod-0"  # podman kube play's name for replica 0
 
 
 def wait_ready(deployment: dict, timeout: float) -> float:
@@ -126,7 +132,7 @@ def up(target: LocalTarget, policy: Path, registries_d: Path, timeout: float = 1
     release = read_release(root, target.env)
     docs, played, skipped = _workload(target, release)
     for ref in sorted({c["image"] for d in played for c in containers(d)}):
-        podman.pull_signed(root, ref, policy, registries_d)
+        podman.pull_signed(ref, policy, registries_d)
     directory = target.directory
     candidate, current = directory / "candidate.yaml", directory / "played.yaml"
     candidate.write_text(yaml.safe_dump_all(played, sort_keys=False))

@@ -8,7 +8,8 @@ from pathlib import Path
 
 from gitops.errors import Refusal
 
-PULL_SCRIPT = Path("image/pull.sh")
+# The project's pull script, next to this package (the played repository may be a clone).
+PULL_SCRIPT = Path(__file__).resolve().parents[1] / "image" / "pull.sh"
 
 
 def run(*args: str, check: bool = True, timeout: float = 600) -> subprocess.CompletedProcess:
@@ -21,12 +22,12 @@ def run(*args: str, check: bool = True, timeout: float = 600) -> subprocess.Comp
     return proc
 
 
-def pull_signed(root: Path, ref: str, policy: Path, registries_d: Path) -> None:
+def pull_signed(ref: str, policy: Path, registries_d: Path) -> None:
     """Copy REF into podman's storage only if the signature policy accepts it."""
     if not policy.is_file():
         raise Refusal(f"no signature policy at {policy}: sign a release first (make sign).")
     proc = subprocess.run(
-        ["bash", str(root / PULL_SCRIPT), ref, str(policy), str(registries_d)],
+        ["bash", str(PULL_SCRIPT), ref, str(policy), str(registries_d)],
         capture_output=True,
         text=True,
     )

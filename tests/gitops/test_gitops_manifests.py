@@ -6,6 +6,7 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -107,11 +108,13 @@ PROBE_TIMING = {"periodSeconds", "timeoutSeconds", "failureThreshold", "initialD
 
 
 def probe_target(probe: dict) -> tuple[int, str]:
-    """(port, path) of an exec probe: the image's own python3, a numeric port, no curl."""
+    """(port, path) of an exec probe: bento/probe.py on the image's python3, a numeric port,
+    and no argument a shell would split (podman joins exec probes into one command line)."""
     command = probe["exec"]["command"]
-    assert command[:3] == ["/usr/bin/python3", "-S", "-c"], command
-    port = re.search(r"HTTPConnection\('127\.0\.0\.1', (\d+),", command[3])
-    return int(port[1]), command[4]
+    assert command[:3] == ["/usr/bin/python3", "-S", "/home/bentoml/bento/src/bento/probe.py"]
+    assert all(re.fullmatch(r"[\w./:-]+", arg) for arg in command), command
+    url = urlsplit(command[3])
+    return url.port, url.path
 
 
 def test_deployment_runs_as_the_image_expects(rendered_docs):
