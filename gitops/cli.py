@@ -15,6 +15,7 @@ from gitops.play import PLACEHOLDER, down, up
 from gitops.promote import promote
 from gitops.render import render_all
 from gitops.rollback import rollback
+from gitops.score_pod import score_pod
 from gitops.set_image import set_image
 from gitops.verify_run import verify
 
@@ -64,6 +65,18 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument("--timeout", type=float, default=180, help="seconds to wait for ready")
         p.add_argument("--no-commit", action="store_true", help="verify: do not commit")
 
+    p = sub.add_parser("score-pod", help="play the scoring CronJob's pod once against moto")
+    p.add_argument("--env", required=True)
+    p.add_argument("--registry", default="127.0.0.1:5000", help="loopback registry host:port")
+    p.add_argument("--port", type=int, default=3101, help="the API's hostPort (unused here)")
+    p.add_argument("--policy", type=Path, default=Path(".containers/policy.json"))
+    p.add_argument("--registries-d", type=Path, default=Path(".containers/registries.d"))
+    p.add_argument("--timeout", type=float, default=180)
+    p.add_argument("--period", required=True, help="YYYY-MM staged in the bucket")
+    p.add_argument("--bucket", required=True)
+    p.add_argument("--endpoint-url", required=True, help="the moto server")
+    p.add_argument("--ca-bundle", type=Path, required=True, help="the moto server's certificate")
+
     p = sub.add_parser("released", help="exit 1 when ENV pins only the placeholder digest")
     p.add_argument("--env", required=True)
 
@@ -95,6 +108,17 @@ def run(args: argparse.Namespace) -> str:
         if args.command == "down":
             return down(target)
         return verify(target, not args.no_commit)
+    if args.command == "score-pod":
+        target = LocalTarget(root, check_environment(args.env), args.registry, args.port)
+        return score_pod(
+            target,
+            args.policy.resolve(),
+            args.registries_d.resolve(),
+            args.period,
+            args.bucket,
+            args.endpoint_url,
+            args.ca_bundle,
+        )
     if args.command == "released":
         release = read_release(root, check_environment(args.env))
         if release.digest == PLACEHOLDER:

@@ -33,3 +33,15 @@ verify: venv ## Run ENV's verification Job pod against the played pod; commit th
 .PHONY: golden
 golden: register ## Write config/golden.json: a few rows and the champion's exact answers
 	@$(GITOPS) golden --data $(DATA)
+
+.PHONY: score-pod
+score-pod: venv image-tools moto-start ## Play the scoring CronJob's pod once on the local stack (moto): ENV=staging PERIOD=2011-12
+	@$(MOTO_CREDS) $(PY) -m bento.batch_local exists --endpoint-url $(MOTO_ENDPOINT) || \
+	  { echo "No local stack yet: applying it on moto (make tf-apply ENV=local, about 2 minutes)."; \
+	    $(MAKE) tf-apply ENV=local >$(MOTO_DIR)/tf-apply-for-score-pod.log 2>&1 || \
+	    { echo "make tf-apply ENV=local failed: see $(MOTO_DIR)/tf-apply-for-score-pod.log" >&2; exit 1; }; }
+	@$(MAKE) registry-start >/dev/null
+	@$(MOTO_CREDS) bucket=$$($(PY) -m bento.batch_local stage --period '$(or $(PERIOD),2011-12)' \
+	    --endpoint-url $(MOTO_ENDPOINT)) && \
+	  $(GITOPS) score-pod $(UP_ARGS) --period '$(or $(PERIOD),2011-12)' --bucket "$$bucket" \
+	    --endpoint-url $(MOTO_ENDPOINT) --ca-bundle $(MOTO_DIR)/cert.pem
