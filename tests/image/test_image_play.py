@@ -293,3 +293,60 @@ def test_down_removes_the_pod(played, registry_of, image_dirs):
     assert run("podman", "container", "exists", container, check=False).returncode == 1
     with pytest.raises(httpx.TransportError):
         httpx.get(f"{url}/version", timeout=5)
+
+
+def test_the_scoring_cronjob_pod_scores_a_month_on_the_local_stack(
+    signed, image_dirs, registry_of, tf_local_stack, moto_ca_bundle, tmp_path
+):
+    """Item 6 of issue 16: the CronJob's pod template, played once against the local stack
+    (terraform/envs/local applied on moto); its output checked in the bucket."""
+    import io
+
+    import boto3
+    import numpy as np
+    import pandas as pd
+
+    from bento.batch_store import input_key
+
+    bucket = tf_local_stack.outputs["artifacts_bucket_name"]
+    s3 = boto3.client("s3", endpoint_url=tf_local_stack.endpoint)
+    month = REPO / "data/2011-12.csv"
+    s3.put_object(Bucket=bucket, Key=input_key("2011-12"), Body=month.read_bytes())
+    repo = new_repo(tmp_path / "repo", signed[0])
+    scratch = image_dirs["scratch"]
+    done = gitops(
+        repo, "score-pod", "--env", "staging", "--registry", registry_of,
+        "--policy", str(scratch / "policy.json"), "--registries-d", str(scratch / "registries.d"),
+        "--period", "2011-12", "--bucket", bucket, "--endpoint-url", tf_local_stack.endpoint,
+        "--ca-bundle", str(moto_ca_bundle),
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr + done.stdout
+    rows = len(pd.read_csv(month))
+    assert f"{rows} rows in, {rows} scored, 0 rejected" in done.stdout
+
+    # The pod ran the rendered template: same security context, resources, env (the bucket
+    # and the emulator's stand-ins excepted) and volumes.
+    docs = yaml.safe_load_all(run("kubectl", "kustomize", str(repo / OVERLAYS / "staging")).stdout)
+    cronjob = next(d for d in docs if d["kind"] == "CronJob")
+    template = cronjob["spec"]["jobTemplate"]["spec"]["template"]["spec"]
+    played = yaml.safe_load((repo / "build/up/staging/score-pod.yaml").read_text())["spec"]
+    want, got = template["containers"][0], played["containers"][0]
+    assert played["securityContext"] == template["securityContext"]
+    assert got["securityContext"] == want["securityContext"]
+    assert got["resources"] == want["resources"]
+    assert [e for e in want["env"] if e["name"] != "BIKESHARE_ARTIFACTS_BUCKET"] == [
+        e for e in got["env"] if e["name"] in {w["name"] for w in want["env"]}
+        and e["name"] != "BIKESHARE_ARTIFACTS_BUCKET"
+    ]  # fmt: skip
+    assert {"name": "BIKESHARE_ARTIFACTS_BUCKET", "value": bucket} in got["env"]
+    assert template["volumes"][0] in played["volumes"]
+
+    # Its output: one prediction per row; the golden rows (same month) as the champion says.
+    golden = json.loads((REPO / "config/golden.json").read_text())
+    key = f"scores/2011-12/{golden['model_version']}/predictions.parquet"
+    body = s3.get_object(Bucket=bucket, Key=key)["Body"].read()
+    predictions = pd.read_parquet(io.BytesIO(body))
+    assert len(predictions) == rows
+    picked = np.linspace(0, rows - 1, len(golden["rentals"])).round().astype(int)
+    got = predictions["predicted_bikers"].to_numpy()[picked]
+    np.testing.assert_allclose(np.clip(got, 0, None), golden["rentals"], atol=5e-4)
