@@ -122,7 +122,10 @@ def run(args: argparse.Namespace) -> str:
     if args.command == "released":
         release = read_release(root, check_environment(args.env))
         if release.digest == PLACEHOLDER:
-            raise Refusal(f"{args.env} pins no released image yet (the placeholder digest)")
+            raise Refusal(
+                f"{args.env} pins no released image yet (the placeholder digest): "
+                + ("make release ENV=staging" if args.env == "staging" else "make promote")
+            )
         return f"{args.env} pins {release.ref} (model {release.model_version})"
     if args.command == "golden":
         return write_golden(root, args.data)

@@ -17,8 +17,9 @@ release: venv ## Build, push and sign the current bento's image, pin it in ENV=s
 .PHONY: up
 up: venv image-tools ## Play ENV=staging|prod as git pins it (podman kube play); prints the URL
 	@if ! $(GITOPS) released --env '$(ENV)'; then \
-	  echo "Releasing the current champion to $(ENV) first, as the release workflow does (make release)."; \
-	  $(MAKE) release ENV='$(ENV)'; fi
+	  if [ '$(ENV)' != staging ]; then exit 1; fi; \
+	  echo "Releasing the current champion to staging first, as the release workflow does (make release)."; \
+	  $(MAKE) release ENV=staging; fi
 	@$(MAKE) registry-start >/dev/null
 	@$(GITOPS) up $(UP_ARGS)
 

@@ -143,8 +143,15 @@ def test_security_context_is_in_force_in_the_running_container(played):
     assert writable.split() == [m["mountPath"] for m in spec["volumeMounts"]] == ["/tmp"]
     limit = spec["resources"]["limits"]["memory"]
     assert limit == "1Gi"
-    assert int(exec_in(container, "cat /sys/fs/cgroup/memory.max")) == 1024**3
-    quota, period = exec_in(container, "cat /sys/fs/cgroup/cpu.max").split()
+    # Read from the container's own cgroup (v2 files, or v1 on hybrid hosts like this one).
+    cgroup = "/sys/fs/cgroup"
+    memory = f"cat {cgroup}/memory.max 2>/dev/null || cat {cgroup}/memory/memory.limit_in_bytes"
+    assert int(exec_in(container, memory)) == 1024**3
+    cpu = (
+        f"cat {cgroup}/cpu.max 2>/dev/null || "
+        f"echo $(cat {cgroup}/cpu/cpu.cfs_quota_us) $(cat {cgroup}/cpu/cpu.cfs_period_us)"
+    )
+    quota, period = exec_in(container, cpu).split()
     assert int(quota) / int(period) == float(spec["resources"]["limits"]["cpu"])
 
 
