@@ -19,7 +19,7 @@ import yaml
 
 from gitops import git, podman
 from gitops.errors import Refusal
-from gitops.layout import IMAGE_REF, Release, read_release
+from gitops.layout import IMAGE_REF, Release, read_release, release_path
 from gitops.local import LocalTarget, render_local
 
 PLACEHOLDER = "sha256:" + "0" * 64
@@ -108,6 +108,17 @@ def wait_ready(deployment: dict, timeout: float) -> float:
     raise Refusal(f"the new pod {pod} was not ready within {timeout:.0f} s")
 
 
+def pinned_release(target: LocalTarget) -> Release:
+    """The environment's release file, which must pin the image by digest."""
+    try:
+        return read_release(target.root, target.env)
+    except (KeyError, StopIteration, TypeError, ValueError, yaml.YAMLError):
+        raise Refusal(
+            f"{release_path(target.env)} pins no image by digest (images[bikeshare].digest and "
+            "the model-version annotation): nothing was played"
+        ) from None
+
+
 def _workload(target: LocalTarget, release: Release) -> tuple[list[dict], list[dict], list[str]]:
     """(all rendered documents, what podman plays, lines naming what it does not)."""
     if release.digest == PLACEHOLDER:
@@ -129,7 +140,7 @@ def _workload(target: LocalTarget, release: Release) -> tuple[list[dict], list[d
 
 def up(target: LocalTarget, policy: Path, registries_d: Path, timeout: float = 180) -> str:
     root = target.root
-    release = read_release(root, target.env)
+    release = pinned_release(target)
     docs, played, skipped = _workload(target, release)
     for ref in sorted({c["image"] for d in played for c in containers(d)}):
         podman.pull_signed(ref, policy, registries_d)

@@ -14,9 +14,8 @@ from pathlib import Path
 from gitops import podman
 from gitops.errors import Failed, Refusal
 from gitops.job_pod import pod_from_template, run_once
-from gitops.layout import read_release
 from gitops.local import LocalTarget, render_local
-from gitops.play import PLACEHOLDER, check_pinned, containers
+from gitops.play import PLACEHOLDER, check_pinned, containers, pinned_release
 
 CA_FILE = "/etc/moto-ca.pem"  # only the certificate, not the emulator's key next to it
 
@@ -55,7 +54,7 @@ def score_pod(
     endpoint: str,
     ca_bundle: Path,
 ) -> str:
-    release = read_release(target.root, target.env)
+    release = pinned_release(target)
     if release.digest == PLACEHOLDER:
         raise Refusal(f"{target.env} pins no released image yet: make release ENV={target.env}")
     docs = render_local(target, release)

@@ -11,9 +11,8 @@ from gitops import git
 from gitops.errors import Failed, Refusal
 from gitops.evidence import dumps, evidence_path, failed_checks, record_for
 from gitops.job_pod import pod_from_template, run_once
-from gitops.layout import read_release
 from gitops.local import LocalTarget
-from gitops.play import Played
+from gitops.play import Played, pinned_release
 
 RUNNER = "podman kube play (local): the verification Job's pod template against the played pod"
 
@@ -35,7 +34,7 @@ def result_of(code: int, output: str) -> dict:
 def verify(target: LocalTarget, commit: bool = True) -> str:
     root = target.root
     played = Played.load(target)
-    release = read_release(root, target.env)
+    release = pinned_release(target)
     if release.model_version != played.model_version or not played.image.endswith(release.digest):
         raise Refusal(
             f"{target.env} runs {played.image} from commit {played.commit[:12]}, but the work "

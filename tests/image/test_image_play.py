@@ -261,7 +261,7 @@ def _never_ready(repo, registry, scratch, out, **_):
 
 BAD = {
     "an overlay that does not render": (_broken_overlay, "kustomize failed"),
-    "an image not pinned by digest": (_tag_not_digest, "not pinned by digest"),
+    "an image not pinned by digest": (_tag_not_digest, "pins no image by digest"),
     "an unsigned image": (_unsigned, "refused"),
     "a pod that never gets ready": (_never_ready, "previous release runs again"),
 }
