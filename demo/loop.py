@@ -209,6 +209,8 @@ def main(bento_tag: str | None = None, image_ref: str | None = None) -> int:
 def _loop(scratch: Scratch) -> None:
     with step(f"The loop, in a scratch clone: the champion before {NEW_MONTH}, its real image"):
         subprocess.run(["git", "clone", "--quiet", str(REPO), str(scratch.root)], check=True)
+        # The clone's `main` is this checkout's HEAD, whatever branch that is.
+        scratch.git("switch", "--quiet", "-C", "main")
         scratch.git("rm", "--quiet", f"data/{NEW_MONTH}.csv")
         (scratch.root / "model" / "champion.json").unlink()
         out = scratch.python("model", "train").stdout
