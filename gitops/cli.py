@@ -62,7 +62,7 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument("--port", type=int, default=3101, help="hostPort on 127.0.0.1")
         p.add_argument("--policy", type=Path, default=Path(".containers/policy.json"))
         p.add_argument("--registries-d", type=Path, default=Path(".containers/registries.d"))
-        p.add_argument("--timeout", type=float, default=180, help="seconds to wait for ready")
+        p.add_argument("--timeout", type=float, default=240, help="seconds to wait for ready")
         p.add_argument("--no-commit", action="store_true", help="verify: do not commit")
 
     p = sub.add_parser("score-pod", help="play the scoring CronJob's pod once against moto")

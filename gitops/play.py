@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import json
 import time
+import urllib.parse
+import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -88,24 +90,38 @@ def pod_name(deployment: dict) -> str:
 
 
 def wait_ready(deployment: dict, timeout: float) -> float:
-    """Seconds until the played pod passes both of the manifest's probes."""
+    """Seconds until the played pod passes both of the manifest's probes. Polled from the
+    host through the published port first: every podman call costs ~0.3 s of CPU, so the
+    probes run in the container only once the port answers (and again until both pass)."""
     pod = pod_name(deployment)
     spec = containers(deployment)[0]
     container = f"{pod}-{spec['name']}"
     readiness = spec["readinessProbe"]["exec"]["command"]
-    started = time.monotonic()
+    port = spec["ports"][0]
+    url = f"http://127.0.0.1:{port['hostPort']}{urllib.parse.urlsplit(readiness[-1]).path}"
+    started = last_check = time.monotonic()
     while time.monotonic() - started < timeout:
-        if not podman.running(container):
-            raise Refusal(
-                f"the new pod {pod} stopped before it was ready (last log: "
-                f"{podman.logs_tail(container, 1) or 'empty'})"
-            )
-        live = podman.run("podman", "healthcheck", "run", container, check=False)
-        ready = podman.run("podman", "exec", container, *readiness, check=False)
-        if live.returncode == 0 and ready.returncode == 0:
-            return time.monotonic() - started
+        if time.monotonic() - last_check > 10 or answers(url):
+            last_check = time.monotonic()
+            if not podman.running(container):
+                raise Refusal(
+                    f"the new pod {pod} stopped before it was ready (last log: "
+                    f"{podman.logs_tail(container, 1) or 'empty'})"
+                )
+            live = podman.run("podman", "healthcheck", "run", container, check=False)
+            ready = podman.run("podman", "exec", container, *readiness, check=False)
+            if live.returncode == 0 and ready.returncode == 0:
+                return time.monotonic() - started
         time.sleep(1)
     raise Refusal(f"the new pod {pod} was not ready within {timeout:.0f} s")
+
+
+def answers(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 (loopback)
+            return response.status == 200
+    except (OSError, ValueError):
+        return False
 
 
 def pinned_release(target: LocalTarget) -> Release:
@@ -138,7 +154,7 @@ def _workload(target: LocalTarget, release: Release) -> tuple[list[dict], list[d
     return docs, played, skipped
 
 
-def up(target: LocalTarget, policy: Path, registries_d: Path, timeout: float = 180) -> str:
+def up(target: LocalTarget, policy: Path, registries_d: Path, timeout: float = 240) -> str:
     root = target.root
     release = pinned_release(target)
     docs, played, skipped = _workload(target, release)

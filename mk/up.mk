@@ -4,7 +4,7 @@
 UP_PORT_staging ?= 3101
 UP_PORT_prod ?= 3102
 UP_PORT ?= $(UP_PORT_$(ENV))
-UP_TIMEOUT ?= 180
+UP_TIMEOUT ?= 240
 UP_ARGS = --env '$(ENV)' --registry $(LOCAL_REGISTRY) --port '$(UP_PORT)' \
 	--policy $(IMAGE_SCRATCH)/policy.json --registries-d $(IMAGE_SCRATCH)/registries.d \
 	--timeout $(UP_TIMEOUT)
