@@ -216,8 +216,9 @@ def _push(image: str, registry: str, name: str, manifest_format: str = "oci") ->
     """Push a local image to the session's registry; its reference by digest."""
     digest_file = Path(os.environ.get("TMPDIR", "/tmp")) / f"digest-{os.getpid()}-{name}"
     destination = f"docker://{registry}/bikeshare:{name}"
-    run("podman", "push", "--quiet", "--tls-verify=false", "--format", manifest_format,
-        "--digestfile", str(digest_file), image, destination)  # fmt: skip
+    # --remove-signatures: an earlier session's pull may have left a signature on the base.
+    run("podman", "push", "--quiet", "--remove-signatures", "--tls-verify=false", "--format",
+        manifest_format, "--digestfile", str(digest_file), image, destination)  # fmt: skip
     return f"{registry}/bikeshare@{digest_file.read_text().strip()}"
 
 
