@@ -19,8 +19,8 @@ promote: venv ## Branch + commit copying staging's verified digest to prod: FROM
 	$(GITOPS) promote --from '$(or $(FROM),staging)' --to '$(or $(TO),prod)' $(if $(DIGEST),--digest '$(DIGEST)') $(if $(OVERRIDE),--override "$$OVERRIDE")
 
 .PHONY: rollback
-rollback: venv ## Branch + revert of the last promotion to ENV (default prod), ready for a PR
-	$(GITOPS) rollback --env '$(or $(ENV),prod)'
+rollback: venv ## Branch + revert of the last promotion to ENV (default prod; ENV=local from terraform.mk counts as unset), ready for a PR
+	$(GITOPS) rollback --env '$(if $(filter-out local,$(ENV)),$(ENV),prod)'
 
 .PHONY: checkov-k8s
 checkov-k8s: checkov-install ## checkov on argocd/ (kubernetes and kustomize frameworks)
