@@ -1,18 +1,18 @@
-"""The main job: data → gated model → bento → image → service answering real requests → the
-retrain, release, promotion and rollback loop in a scratch clone."""
+"""The main job: data → gated model → bento → service answering real requests → the retrain,
+release, verification, promotion and rollback loop in a scratch clone, with two real images
+played as pods (demo/loop.py)."""
 
 from __future__ import annotations
 
+import shutil
 import statistics
 import sys
 import time
-from contextlib import ExitStack
 
 import httpx
 import pandas as pd
 
 from bento.build import build
-from demo.container import missing_tools, served_image
 from demo.narrate import say, step
 from demo.serving import served_bento
 from model import flow, paths
@@ -22,7 +22,12 @@ from model.schema import FEATURES, TARGET
 from model.train import load_params
 from model.validate import DataError, data_files, load_valid
 
+TOOLS = ("podman", "skopeo", "docker-registry", "debootstrap", "gpg")
 BUILD = paths.BUILD / "demo"
+
+
+def missing_tools() -> list[str]:
+    return [tool for tool in TOOLS if shutil.which(tool) is None]
 
 
 def fmt(metrics: dict) -> str:
@@ -102,32 +107,24 @@ def main() -> int:
         say(f"bento {bento_tag}")
 
     holdout = pd.read_csv(files[-1])
-    image_ref = None
+    serving = served_bento(bento_tag, BUILD / "service.log")
+    with step("Serve the bento on loopback and send real requests"), serving as (url, ready_s):
+        say(f"{url} ready in {ready_s:.1f} s")
+        exercise(url, holdout)
+
     missing = missing_tools()
-    title = (
-        "Containerize, push to the loopback registry, sign, pull by digest, run as the "
-        "cluster does, send real requests"
-    )
-    with ExitStack() as stack:
-        if missing:
-            title = "Serve the bento on loopback and send real requests"
-        with step(title):
-            if missing:
-                say(
-                    f"container tools not found ({', '.join(missing)}): serving the bento "
-                    "directly (`make image-tools` installs them, as root)"
-                )
-                url, ready_s = stack.enter_context(served_bento(bento_tag, BUILD / "service.log"))
-            else:
-                url, ready_s, image_ref = stack.enter_context(served_image(bento_tag))
-                say(f"image {image_ref}")
-            say(f"{url} ready in {ready_s:.1f} s")
-            exercise(url, holdout)
+    if missing:
+        print(
+            f"container tools not found ({', '.join(missing)}): the loop plays real images "
+            "as pods; run `make image-tools` (as root) and `make demo` again.",
+            file=sys.stderr,
+        )
+        return 1
 
     # New month → retrain → report → staging → prod → rollback, in a scratch clone.
     from demo.loop import main as retrain_release_rollback_loop
 
-    if retrain_release_rollback_loop(bento_tag=bento_tag, image_ref=image_ref) != 0:
+    if retrain_release_rollback_loop() != 0:
         return 1
 
     print(f"\ndemo finished in {time.monotonic() - started:.0f} s", flush=True)

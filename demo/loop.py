@@ -1,6 +1,10 @@
-"""The whole loop, in a scratch clone of this repository, with real git and the real CLIs:
-champion on 2011-01 … 2011-11 → 2011-12 arrives → retrain → gate → report → release to
-staging → promotion to prod → rollback by revert. The real working tree is never written."""
+"""The whole loop, in a scratch clone of this repository, with real git, real images and
+pods: champion on 2011-01 … 2011-11 → its image → staging played, verified, promoted, prod
+played → 2011-12 arrives → retrain → gate → report → the new image → staging → verification
+→ promotion → prod answers with the new model → rollback by revert → prod answers with the
+old model again, and promoting the rolled-back digest again is refused. After every merge
+the environment is played again from git (`python -m gitops up`, as `make up` does). The
+real working tree is never written (build/demo/ keeps the two images' records)."""
 
 from __future__ import annotations
 
@@ -12,21 +16,30 @@ import sys
 import tempfile
 from pathlib import Path
 
+import httpx
+
 from demo.narrate import say, step
 
 REPO = Path(__file__).resolve().parents[1]
 NEW_MONTH = "2011-12"
-# Stand-in registry for digests that name no pushed image (see release_ref).
-STAND_IN = "127.0.0.1:5000/bikeshare"
 RELEASE = {
     env: Path(f"argocd/bikeshare/overlays/{env}/release/kustomization.yaml")
-    for env in (
-        "staging",
-        "prod",
-    )
+    for env in ("staging", "prod")
 }
 # What the loop could touch if it ever ran in the real tree: checked unchanged at the end.
-GUARDED = ("config/champion.json", "data", "reports", "argocd/bikeshare/overlays")
+GUARDED = ("config", "data", "reports", "argocd/bikeshare/overlays")
+# Loopback ports of the demo's pods and registry (override for parallel checkouts).
+PORTS = {
+    "staging": int(os.environ.get("DEMO_STAGING_PORT", "3105")),
+    "prod": int(os.environ.get("DEMO_PROD_PORT", "3106")),
+}
+REGISTRY_PORT = os.environ.get("REGISTRY_PORT", "5055")
+CONTAINERS = REPO / ".containers"  # mk/image.mk's scratch: registry, key, policy
+# One working-day morning rush hour of December, asked of every played environment.
+QUESTION = {
+    "season": 4, "mnth": "Dec", "hr": 8, "holiday": 0, "weekday": 3, "workingday": 1,
+    "weathersit": "clear", "temp": 0.3, "atemp": 0.3, "hum": 0.6, "windspeed": 0.15,
+}  # fmt: skip
 
 
 class Scratch:
@@ -45,6 +58,12 @@ class Scratch:
             "GIT_AUTHOR_EMAIL": "demo@example.invalid",
             "GIT_COMMITTER_NAME": "bikeshare demo",
             "GIT_COMMITTER_EMAIL": "demo@example.invalid",
+            # Fixed dates: the same commits, champion record and bento for the old champion
+            # on every run, so a second run reuses its image (build/demo/). The new champion's
+            # record names a commit after a verification record (measured latencies): rebuilt.
+            "GIT_AUTHOR_DATE": "2012-01-02T09:00:00+00:00",
+            "GIT_COMMITTER_DATE": "2012-01-02T09:00:00+00:00",
+            "CONTAINERS_CONF": str(REPO / "image" / "containers.conf"),
         }
 
     def run(self, *args: str, ok: tuple[int, ...] = (0,)) -> subprocess.CompletedProcess:
@@ -79,36 +98,12 @@ class Scratch:
 
 
 def tree_digest(*paths: Path) -> str:
-    """sha256 over directories' files (names and bytes): a content id for an artifact."""
+    """sha256 over directories' files (names and bytes): detects changes in the real tree."""
     digest = hashlib.sha256()
     for path in paths:
         for file in sorted(p for p in path.rglob("*") if p.is_file()):
             digest.update(file.relative_to(path).as_posix().encode() + b"\0" + file.read_bytes())
     return f"sha256:{digest.hexdigest()}"
-
-
-def release_ref(
-    scratch: Scratch, version: str, bento_tag: str | None, image_ref: str | None
-) -> tuple[str, str]:
-    """(image reference, what it is): a real pushed image when the demo made one, else a
-    clearly labelled stand-in digest of what an image would hold: the bento and the model."""
-    if image_ref:
-        return image_ref, "the image this demo pushed to the loopback registry"
-    model_dir = scratch.root / ".bentoml" / "models" / "bikeshare" / version
-    if bento_tag:
-        import bentoml
-
-        bento = bentoml.bentos.get(bento_tag)
-        if any(m.tag.version == version for m in bento.info.all_models):
-            return (
-                f"{STAND_IN}@{tree_digest(Path(bento.path), model_dir)}",
-                f"STAND-IN: sha256 of bento {bento_tag} (built above, it serves model "
-                f"{version}) and the model's files; no image was built in this run",
-            )
-    return (
-        f"{STAND_IN}@{tree_digest(model_dir)}",
-        f"STAND-IN: sha256 of model bikeshare:{version}'s files; no image was built in this run",
-    )
 
 
 def guarded_state() -> dict[str, str]:
@@ -129,16 +124,77 @@ def first_line(text: str, prefix: str) -> str:
     return next((line for line in text.splitlines() if line.startswith(prefix)), "")
 
 
+def make(*args: str, env: dict[str, str] | None = None) -> None:
+    """A make target of the real checkout (image, push, sign), its log kept on failure."""
+    command = [os.environ.get("MAKE", "make"), "-s", *args, f"REGISTRY_PORT={REGISTRY_PORT}"]
+    proc = subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True)
+    if proc.returncode != 0:
+        tail = (proc.stderr.strip() or proc.stdout.strip())[-1500:]
+        raise RuntimeError(f"make {' '.join(args)} exited {proc.returncode}:\n{tail}")
+
+
+def build_image(scratch: Scratch, name: str) -> str:
+    """The scratch clone's bento → image → loopback registry → signature; its reference.
+    Records live in build/demo/<name>/, so a second run with the same bento reuses it."""
+    out = REPO / "build" / "demo" / name
+    out.mkdir(parents=True, exist_ok=True)
+    tag = scratch.python("bento.build").stdout.strip().splitlines()[-1]
+    (out / "bento-tag.txt").write_text(tag + "\n")
+    make(
+        "image", "push", "sign",
+        f"BENTO_TAG_FILE={out / 'bento-tag.txt'}", f"IMAGE_RECORD={out / 'image.env'}",
+        f"IMAGE_OUT={out}",
+        env={**os.environ, "BENTOML_HOME": scratch.env["BENTOML_HOME"]},
+    )  # fmt: skip
+    ref = (out / "image-ref.txt").read_text().strip()
+    say(f"bento {tag} → image {ref}")
+    return ref
+
+
+def gitops_local(scratch: Scratch, command: str, env: str, ok=(0,)):
+    """`python -m gitops up|verify|down` in the clone, as `make up|verify|down` runs it."""
+    return scratch.python(
+        "gitops", command, "--env", env, "--registry", f"127.0.0.1:{REGISTRY_PORT}",
+        "--port", str(PORTS[env]), "--policy", str(CONTAINERS / "policy.json"),
+        "--registries-d", str(CONTAINERS / "registries.d"), ok=ok,
+    )  # fmt: skip
+
+
+def play(scratch: Scratch, env: str) -> str:
+    """Play ENV again from git and say what it answers; returns its model version."""
+    out = gitops_local(scratch, "up", env).stdout.strip().splitlines()
+    say(out[0])
+    url = f"http://127.0.0.1:{PORTS[env]}"
+    version = httpx.get(f"{url}/version", timeout=10).json()["model_version"]
+    answer = httpx.post(f"{url}/predict", json={"records": [QUESTION]}, timeout=10)
+    rentals = answer.raise_for_status().json()["rentals"][0]
+    say(
+        f"{env} at {url} answers: /version model {version}; "
+        f"8h on a clear December working day → {rentals:.1f} rentals"
+    )
+    return version
+
+
+def verify(scratch: Scratch, env: str) -> None:
+    proc = gitops_local(scratch, "verify", env, ok=(0, 1))
+    say((proc.stdout + proc.stderr).strip())
+    if proc.returncode != 0:
+        raise RuntimeError(f"the verification of {env} failed: nothing to promote")
+
+
 def main(bento_tag: str | None = None, image_ref: str | None = None) -> int:
     before = guarded_state()
     base = Path(tempfile.mkdtemp(prefix="bikeshare-loop-"))
+    scratch = Scratch(base / "repo")
     try:
-        scratch = Scratch(base / "repo")
-        _loop(scratch, bento_tag, image_ref)
+        _loop(scratch)
     except RuntimeError as err:
         print(f"the loop stopped: {err}", file=sys.stderr, flush=True)
         return 1
     finally:
+        for env in PORTS:
+            if (scratch.root / "build" / "up" / env / "played.yaml").exists():
+                gitops_local(scratch, "down", env, ok=(0, 1))
         if os.environ.get("KEEP_LOOP"):
             print(f"    scratch clone kept in {base}", flush=True)
         else:
@@ -147,24 +203,30 @@ def main(bento_tag: str | None = None, image_ref: str | None = None) -> int:
     if changed:
         print(f"the real repository changed during the loop: {', '.join(changed)}", flush=True)
         return 1
-    say("real working tree untouched: data/, config/champion.json, reports/, overlays unchanged")
+    say("real working tree untouched: data/, config/, reports/, overlays unchanged")
     return 0
 
 
-def _loop(scratch: Scratch, bento_tag: str | None, image_ref: str | None) -> None:
-    with step(f"The loop, in a scratch clone: rewind to before {NEW_MONTH}"):
+def _loop(scratch: Scratch) -> None:
+    with step(f"The loop, in a scratch clone: the champion before {NEW_MONTH}, its real image"):
         subprocess.run(["git", "clone", "--quiet", str(REPO), str(scratch.root)], check=True)
+        # The clone's `main` is this checkout's HEAD, whatever branch that is.
+        scratch.git("switch", "--quiet", "-C", "main")
         scratch.git("rm", "--quiet", f"data/{NEW_MONTH}.csv")
         (scratch.root / "config" / "champion.json").unlink()
         out = scratch.python("model", "train").stdout
-        champion = first_line(out, "candidate ").split()[1].rstrip(":")
-        scratch.commit(f"model: champion {champion} on data up to 2011-11", "data", "config")
+        old = first_line(out, "candidate ").split()[1].rstrip(":")
+        say(scratch.python("gitops", "golden").stdout.strip())
+        scratch.commit(f"model: champion {old} on data up to 2011-11", "data", "config")
         say(f"clone of HEAD in {scratch.root}, without data/{NEW_MONTH}.csv")
-        say(f"champion {champion}: trained on 2011-01 … 2011-10, holdout 2011-11")
-        ref, what = release_ref(scratch, champion, None, None)
-        scratch.python("gitops", "set-image", "--env", "staging", "--image", ref)
+        say(f"champion {old}: trained on 2011-01 … 2011-10, holdout 2011-11")
+        make("image-tools")
+        old_ref = build_image(scratch, "old-champion")
+        scratch.python("gitops", "set-image", "--env", "staging", "--image", old_ref)
+        play(scratch, "staging")
+        verify(scratch, "staging")
         _promote_and_merge(scratch)
-        say(f"prod runs {scratch.release('prod')} ({what.split(';')[0]})")
+        play(scratch, "prod")
 
     with step(f"New data arrives: data/{NEW_MONTH}.csv, committed like any data change"):
         shutil.copy(REPO / "data" / f"{NEW_MONTH}.csv", scratch.root / "data")
@@ -179,49 +241,50 @@ def _loop(scratch: Scratch, bento_tag: str | None, image_ref: str | None) -> Non
             raise RuntimeError("the gate rejected the December candidate: nothing to release")
         version = first_line(proc.stdout, "candidate ").split()[1].rstrip(",:")
         report = scratch.root / "reports" / version / "report.md"
-        plots = ", ".join(sorted(p.name for p in report.parent.glob("*.png")))
         say(f"the report's verdict line: {report.read_text().splitlines()[2]}")
-        say(f"with plots {plots}")
-        sha = scratch.commit(
-            f"model: retrained champion {version}", "config/champion.json", "reports"
-        )
-        say(f"commit {sha}: the retrain PR (record + report), merged by a reviewer")
+        say(scratch.python("gitops", "golden").stdout.strip())
+        sha = scratch.commit(f"model: retrained champion {version}", "reports", "config")
+        say(f"commit {sha}: the retrain PR (record, report, golden set), merged by a reviewer")
 
-    with step("Release: the new digest goes into the staging overlay (make set-image)"):
-        ref, what = release_ref(scratch, version, bento_tag, image_ref)
-        out = scratch.python("gitops", "set-image", "--env", "staging", "--image", ref).stdout
+    with step("Release: the new image, pinned by digest in staging, played, verified"):
+        new_ref = build_image(scratch, "new-champion")
+        out = scratch.python("gitops", "set-image", "--env", "staging", "--image", new_ref).stdout
         say(out.strip())
-        say(f"digest: {what}")
-        say(f"staging runs {scratch.release('staging')}; Argo CD syncs staging from main")
+        play(scratch, "staging")
+        verify(scratch, "staging")
 
-    with step("Promotion: a branch and commit copying staging's release to prod"):
+    with step("Promotion: staging's verified release to prod (a PR), merged, prod played"):
         prod_before = (scratch.root / RELEASE["prod"]).read_bytes()
         _promote_and_merge(scratch)
-        say(f"prod runs {scratch.release('prod')}")
+        if play(scratch, "prod") != version:
+            raise RuntimeError(f"prod does not answer with the promoted model {version}")
 
-    with step("Rollback: revert the promotion (make rollback ENV=prod), merged"):
+    with step("Rollback: revert the promotion (make rollback ENV=prod), merged, prod played"):
         out = scratch.python("gitops", "rollback", "--env", "prod").stdout.strip()
-        branch = out.split()[1].rstrip(",")
         say(out)
-        scratch.git("switch", "--quiet", "main")
-        scratch.git("merge", "--quiet", "--no-ff", "--no-gpg-sign", "-m", f"Merge {branch}", branch)
+        _merge(scratch, out.split()[1].rstrip(","))
+        if play(scratch, "prod") != old:
+            raise RuntimeError(f"prod does not answer with the old model {old} after the rollback")
         restored = (scratch.root / RELEASE["prod"]).read_bytes() == prod_before
-        say(f"prod runs {scratch.release('prod')} again")
         say(f"prod release file byte-identical to before the promotion: {restored}")
-        if not restored:
-            raise RuntimeError("the rollback did not restore prod's previous release")
+        refused = scratch.python("gitops", "promote", ok=(1,)).stderr.strip()
+        say(f"promoting the rolled-back digest again: refused: {refused}")
         say("main's history in the scratch clone, newest first:")
-        for line in scratch.git("log", "--oneline", "--first-parent", "-6").splitlines():
+        for line in scratch.git("log", "--oneline", "--first-parent", "-9").splitlines():
             say(f"  {line}")
+
+
+def _merge(scratch: Scratch, branch: str) -> None:
+    scratch.git("switch", "--quiet", "main")
+    scratch.git("merge", "--quiet", "--no-ff", "--no-gpg-sign", "-m", f"Merge {branch}", branch)
+    scratch.git("branch", "--quiet", "-d", branch)  # GitHub deletes merged PR branches
+    say(f"{branch} merged into main (the reviewed PR)")
 
 
 def _promote_and_merge(scratch: Scratch) -> None:
     out = scratch.python("gitops", "promote", "--from", "staging", "--to", "prod").stdout.strip()
-    branch = out.split()[1].rstrip(",")
     say(out)
-    scratch.git("switch", "--quiet", "main")
-    scratch.git("merge", "--quiet", "--no-ff", "--no-gpg-sign", "-m", f"Merge {branch}", branch)
-    say(f"{branch} merged into main (the reviewed PR): Argo CD syncs prod")
+    _merge(scratch, out.split()[1].rstrip(","))
 
 
 if __name__ == "__main__":

@@ -7,12 +7,17 @@ import sys
 from pathlib import Path
 
 from gitops import git
-from gitops.errors import Refusal
-from gitops.layout import ENVIRONMENTS
+from gitops.errors import Failed, Refusal
+from gitops.golden import write_golden
+from gitops.layout import ENVIRONMENTS, check_environment, read_release
+from gitops.local import LocalTarget
+from gitops.play import PLACEHOLDER, down, up
 from gitops.promote import promote
 from gitops.render import render_all
 from gitops.rollback import rollback
+from gitops.score_pod import score_pod
 from gitops.set_image import set_image
+from gitops.verify_run import verify
 
 DESCRIPTION = (
     "Change what runs in an environment through git: pin a digest in staging, promote it to "
@@ -36,10 +41,47 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--to", dest="target", default="prod")
     p.add_argument("--digest", help="a digest FROM ran before (default: what FROM runs now)")
     p.add_argument("--body-file", type=Path, help="PR body (default: build/promote-TO.md)")
+    p.add_argument(
+        "--override",
+        help="reason to promote without a passing verification or despite a rollback hold "
+        "(goes into the commit)",
+    )
 
     p = sub.add_parser("rollback", help="branch + revert of the last promotion to ENV")
     p.add_argument("--env", default="prod")
     p.add_argument("--body-file", type=Path, help="PR body (default: build/rollback-ENV.md)")
+
+    for name, text in (
+        ("up", "play ENV's rendered overlay with podman kube play (pulls through the policy)"),
+        ("down", "remove the pod `up` played for ENV"),
+        ("verify", "run ENV's verification Job pod against the played pod; record the result"),
+    ):
+        p = sub.add_parser(name, help=text)
+        p.add_argument("--env", required=True)
+        p.add_argument("--registry", default="127.0.0.1:5000", help="loopback registry host:port")
+        p.add_argument("--port", type=int, default=3101, help="hostPort on 127.0.0.1")
+        p.add_argument("--policy", type=Path, default=Path(".containers/policy.json"))
+        p.add_argument("--registries-d", type=Path, default=Path(".containers/registries.d"))
+        p.add_argument("--timeout", type=float, default=240, help="seconds to wait for ready")
+        p.add_argument("--no-commit", action="store_true", help="verify: do not commit")
+
+    p = sub.add_parser("score-pod", help="play the scoring CronJob's pod once against moto")
+    p.add_argument("--env", required=True)
+    p.add_argument("--registry", default="127.0.0.1:5000", help="loopback registry host:port")
+    p.add_argument("--port", type=int, default=3101, help="the API's hostPort (unused here)")
+    p.add_argument("--policy", type=Path, default=Path(".containers/policy.json"))
+    p.add_argument("--registries-d", type=Path, default=Path(".containers/registries.d"))
+    p.add_argument("--timeout", type=float, default=180)
+    p.add_argument("--period", required=True, help="YYYY-MM staged in the bucket")
+    p.add_argument("--bucket", required=True)
+    p.add_argument("--endpoint-url", required=True, help="the moto server")
+    p.add_argument("--ca-bundle", type=Path, required=True, help="the moto server's certificate")
+
+    p = sub.add_parser("released", help="exit 1 when ENV pins only the placeholder digest")
+    p.add_argument("--env", required=True)
+
+    p = sub.add_parser("golden", help="write config/golden.json from the champion")
+    p.add_argument("--data", type=Path, default=Path("data"))
 
     p = sub.add_parser("render", help="render overlays with kubectl kustomize")
     p.add_argument("--env", action="append", help="repeatable; default: every environment")
@@ -53,12 +95,40 @@ def run(args: argparse.Namespace) -> str:
         return set_image(root, args.env, args.image, args.model_version, not args.no_commit)
     if args.command == "promote":
         body = args.body_file or Path(f"build/promote-{args.target}.md")
-        branch, sha = promote(root, args.source, args.target, args.digest, body)
+        branch, sha = promote(root, args.source, args.target, args.digest, body, args.override)
         return f"branch {branch}, commit {sha[:12]}; PR body in {body}."
     if args.command == "rollback":
         body = args.body_file or Path(f"build/rollback-{args.env}.md")
         branch, sha = rollback(root, args.env, body)
         return f"branch {branch}, commit {sha[:12]}; PR body in {body}."
+    if args.command in ("up", "down", "verify"):
+        target = LocalTarget(root, check_environment(args.env), args.registry, args.port)
+        if args.command == "up":
+            return up(target, args.policy.resolve(), args.registries_d.resolve(), args.timeout)
+        if args.command == "down":
+            return down(target)
+        return verify(target, not args.no_commit)
+    if args.command == "score-pod":
+        target = LocalTarget(root, check_environment(args.env), args.registry, args.port)
+        return score_pod(
+            target,
+            args.policy.resolve(),
+            args.registries_d.resolve(),
+            args.period,
+            args.bucket,
+            args.endpoint_url,
+            args.ca_bundle,
+        )
+    if args.command == "released":
+        release = read_release(root, check_environment(args.env))
+        if release.digest == PLACEHOLDER:
+            raise Refusal(
+                f"{args.env} pins no released image yet (the placeholder digest): "
+                + ("make release ENV=staging" if args.env == "staging" else "make promote")
+            )
+        return f"{args.env} pins {release.ref} (model {release.model_version})"
+    if args.command == "golden":
+        return write_golden(root, args.data)
     written = render_all(root, args.env or list(ENVIRONMENTS), args.out)
     return "rendered " + ", ".join(p.as_posix() for p in written)
 
@@ -68,6 +138,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         print(run(args))
     except Refusal as refusal:
-        print(f"gitops {args.command}: {refusal}", file=sys.stderr)
+        print(f"gitops {args.command}: {str(refusal).rstrip('.')}.", file=sys.stderr)
+        return 1
+    except Failed as failure:
+        print(failure, file=sys.stderr)
         return 1
     return 0

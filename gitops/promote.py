@@ -10,11 +10,14 @@ from pathlib import Path
 
 from gitops import git
 from gitops.errors import Refusal
+from gitops.evidence import evidence_path, failed_checks, find
+from gitops.hold import held_digests
 from gitops.layout import ENVIRONMENTS, Release, check_digest, check_environment, release_path
 from gitops.pr_body import promotion_body
 from gitops.render import render_if_possible
 
 PROMOTION_TRAILER = "Promotion-Env"
+OVERRIDE_TRAILER = "Override"
 
 
 @dataclass(frozen=True)
@@ -55,8 +58,49 @@ def find_run(root: Path, env: str, digest: str) -> Ran:
     )
 
 
+def gate(root: Path, source: str, target: str, digest: str, override: str | None) -> list[str]:
+    """Refuse a digest without a passing verification in `source`, or one rolled back out of
+    `target`, unless an override gives a reason. Returns the commit's evidence trailers."""
+    problems, trailers = [], []
+    found = find(root, source, digest)
+    if found is None:
+        problems.append(f"{source} has no verification of {digest[:19]} ({evidence_path(source)})")
+    elif not found[0]["passed"]:
+        problems.append(
+            f"{source}'s verification of {digest[:19]} failed ({failed_checks(found[0])})"
+        )
+    else:
+        trailers.append(f"Verified-By: {found[1]}")
+    rolled_back = held_digests(root, target).get(digest)
+    if rolled_back:
+        problems.append(f"{target} rolled {digest[:19]} back in {rolled_back[:12]}")
+        trailers.append(f"Held-By: {rolled_back}")
+    if problems and not override:
+        raise Refusal(
+            "; ".join(problems) + ": promote it only with an override that says why "
+            "(make promote OVERRIDE='reason')."
+        )
+    if problems:
+        trailers.append(f"{OVERRIDE_TRAILER}: {override}")
+    return trailers
+
+
+def check_override(override: str | None) -> str | None:
+    if override is None:
+        return None
+    reason = override.strip()
+    if not reason or "\n" in reason:
+        raise Refusal("an override needs a reason on one line, e.g. OVERRIDE='hotfix for #123'.")
+    return reason
+
+
 def promote(
-    root: Path, source: str, target: str, digest: str | None, body_file: Path
+    root: Path,
+    source: str,
+    target: str,
+    digest: str | None,
+    body_file: Path,
+    override: str | None = None,
 ) -> tuple[str, str]:
     check_environment(source)
     check_environment(target)
@@ -64,6 +108,7 @@ def promote(
         raise Refusal(f"promotion goes {' -> '.join(ENVIRONMENTS)} one step at a time.")
     if digest is not None:
         check_digest(digest)
+    override = check_override(override)
     git.require_clean(root)
     if digest is None:
         digest = Release.loads((root / release_path(source)).read_text()).digest
@@ -72,6 +117,7 @@ def promote(
     before = (root / target_path).read_text()
     if Release.loads(before) == ran.release:
         raise Refusal(f"{target} already runs {ran.release.ref}: nothing to promote.")
+    trailers = gate(root, source, target, digest, override)
 
     branch = f"promote/{target}-{digest.removeprefix('sha256:')[:12]}"
     if git.branch_exists(root, branch):
@@ -89,7 +135,7 @@ def promote(
             f"Copies the release that {source} ran since {ran.commit[:12]} to {target}.\n\n"
             f"{PROMOTION_TRAILER}: {target}\nPromoted-From: {source}\n"
             f"Source-Commit: {ran.commit}\nImage: {ran.release.ref}\n"
-            f"Model-Version: {ran.release.model_version}\n",
+            f"Model-Version: {ran.release.model_version}\n" + "".join(f"{t}\n" for t in trailers),
         )
         rendered_after = render_if_possible(root, target)
     except BaseException:
@@ -100,6 +146,7 @@ def promote(
     body = promotion_body(
         root, source, target, ran.release, ran.commit, sha, rendered_before, rendered_after
     )
+    body += "\n### Verification and holds\n\n" + "".join(f"- {t}\n" for t in trailers)
     (root / body_file).parent.mkdir(parents=True, exist_ok=True)
     (root / body_file).write_text(body)
     return branch, sha

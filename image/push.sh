@@ -16,7 +16,9 @@ esac
 
 start=$SECONDS
 echo "Pushing $local_image to $registry/$repo:$tag ..."
-podman push --quiet --tls-verify="$tls" --digestfile "$out/image-digest.txt" \
+# --remove-signatures: a pushed image pulled back through the policy (make up) carries its
+# signature in local storage, and podman refuses to re-push it otherwise; make sign signs again.
+podman push --quiet --remove-signatures --tls-verify="$tls" --digestfile "$out/image-digest.txt" \
   "$local_image" "docker://$registry/$repo:$tag"
 pushed=$(tr -d '[:space:]' <"$out/image-digest.txt")
 

@@ -1,6 +1,5 @@
 ##@ Batch scoring
 # Batch scoring (see scoring/README.md): one period from S3 with the champion, and a Spark backfill.
-PERIOD ?=
 MAX_REJECT_RATE ?= 0.05
 SPARK_MASTER ?= local[2]
 BACKFILL_OUT ?= build/backfill

@@ -34,6 +34,7 @@ ENV ?= local
 PORT ?= 3000
 IMAGE_RUN_PORT ?= 3000
 REGISTRY_PORT ?= 5055
+LOCAL_REGISTRY := 127.0.0.1:$(REGISTRY_PORT)
 MOTO_PORT ?= 4566
 
 # Moto (AWS emulator) for ENV=local: one server per checkout, kept between make calls.
@@ -58,3 +59,11 @@ define apt_require
 	  else echo "Missing Debian packages:$$missing; run: sudo apt-get install$$missing" >&2; exit 1; fi; \
 	fi
 endef
+
+# Shared by the image, gitops and run-here fragments: container scratch (registry storage,
+# keys, signatures, policy; tests use their own), the gitops CLI, the period to score.
+# Caches kept between runs (debootstrap packages, uv downloads) and per-run scratch.
+CONTAINERS_DIR ?= $(CURDIR)/.containers
+IMAGE_SCRATCH ?= $(CONTAINERS_DIR)
+GITOPS = $(PY) -m gitops
+PERIOD ?=

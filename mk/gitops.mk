@@ -1,6 +1,5 @@
 ##@ GitOps: render, pin, promote, roll back
 # GitOps targets (see argocd/README.md). Each is a thin call of `python -m gitops`.
-GITOPS = $(PY) -m gitops
 # Node modules with the Argo CD JSON schemas (tests/gitops/argo_schema), outside the tree.
 export ARGO_SCHEMA_MODULES := $(CURDIR)/build/gitops-node
 ARGO_SCHEMA_SRC := tests/gitops/argo_schema
@@ -13,9 +12,11 @@ manifests: venv ## Render every overlay and the Argo CD objects to build/manifes
 set-image: venv ## Pin an image digest in an overlay and commit: ENV=staging IMAGE=repo@sha256:… [MODEL_VERSION=] [COMMIT=0]
 	$(GITOPS) set-image --env '$(ENV)' --image '$(IMAGE)' $(if $(MODEL_VERSION),--model-version '$(MODEL_VERSION)') $(if $(filter 0 no false,$(COMMIT)),--no-commit)
 
+# The reason travels in the environment, so any quote in it is safe.
+export OVERRIDE
 .PHONY: promote
-promote: venv ## Branch + commit copying staging's digest and model version to prod: FROM=staging TO=prod [DIGEST=]
-	$(GITOPS) promote --from '$(or $(FROM),staging)' --to '$(or $(TO),prod)' $(if $(DIGEST),--digest '$(DIGEST)')
+promote: venv ## Branch + commit copying staging's verified digest to prod: FROM=staging TO=prod [DIGEST=] [OVERRIDE='reason']
+	$(GITOPS) promote --from '$(or $(FROM),staging)' --to '$(or $(TO),prod)' $(if $(DIGEST),--digest '$(DIGEST)') $(if $(OVERRIDE),--override "$$OVERRIDE")
 
 .PHONY: rollback
 # ENV's default (local, mk/common.mk) is terraform's: a rollback acts on prod unless ENV is given.

@@ -4,10 +4,6 @@
 
 # The project's containers.conf (runc, no default rlimits); nothing under /etc changes.
 export CONTAINERS_CONF := $(CURDIR)/image/containers.conf
-# Caches kept between runs (debootstrap packages, uv downloads, the SBOM tool).
-CONTAINERS_DIR ?= $(CURDIR)/.containers
-# Per-run state: registry storage, throwaway keys, signatures, policy (tests use their own).
-IMAGE_SCRATCH ?= $(CONTAINERS_DIR)
 BASE_IMAGE_NAME := localhost/bikeshare-base:bookworm
 BASE_RECORD ?= build/base-image.env
 # The bento to containerize and where the built image is recorded (tests use their own).
@@ -18,7 +14,6 @@ IMAGE_MAX_MB ?= 900
 # The loopback registry stands in for ECR; the release workflow passes REGISTRY=<ECR> TAG=<sha>
 # (default tag: the bento's version). IMAGE_OUT, REGISTRY_PORT, IMAGE_RUN_PORT: mk/common.mk.
 REGISTRY_DIR ?= $(IMAGE_SCRATCH)/registry
-LOCAL_REGISTRY := 127.0.0.1:$(REGISTRY_PORT)
 REGISTRY ?= $(LOCAL_REGISTRY)
 SIGNER ?= gpg
 IMAGE_RUN_NAME ?= bikeshare-image

@@ -14,8 +14,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 CHAMPION_IN_REPO = Path("config/champion.json")
+GOLDEN_IN_REPO = Path("config/golden.json")  # the verification Job's rows and exact answers
 CONFIG = ROOT / "config"
 CHAMPION = ROOT / CHAMPION_IN_REPO
+GOLDEN = ROOT / GOLDEN_IN_REPO
 PARAMS = CONFIG / "params.yaml"
 MONITORING = CONFIG / "monitoring.yaml"
 DATA = ROOT / "data"

@@ -1,29 +1,15 @@
 #!/usr/bin/env bash
 # `make score`: score one period with the champion, reading and writing the local stack's
-# artifacts bucket on moto. Applies terraform/envs/local first when the bucket is not there
-# (about 2 minutes; log in the moto directory).
+# artifacts bucket on moto (scripts/stage.sh puts the period's data there first).
 #
 #   scripts/score.sh PERIOD MAX_REJECT_RATE
 #
-# Environment: PYTHON (the project's virtualenv), MOTO_ENDPOINT and MOTO_DIR, the emulator's
-# fake credentials (make exports them), MAKE.
+# Environment: as scripts/stage.sh.
 set -euo pipefail
 period="${1:-}"
 max_reject_rate="${2:?Usage: scripts/score.sh PERIOD MAX_REJECT_RATE}"
 cd "$(dirname "$0")/.."
 python="${PYTHON:-.venv/bin/python}"
-endpoint="${MOTO_ENDPOINT:?Set MOTO_ENDPOINT (make moto-start prints it).}"
-
-if [ -z "$period" ]; then
-  echo "Set PERIOD=YYYY-MM (a file in data/), e.g. make score PERIOD=2011-12." >&2
-  exit 1
-fi
-if ! "$python" -m scoring.stage_local exists --endpoint-url "$endpoint"; then
-  echo "No local stack yet: applying terraform/envs/local on moto (about 2 minutes)."
-  log="${MOTO_DIR:?Set MOTO_DIR}/tf-apply-for-score.log"
-  "${MAKE:-make}" tf-apply ENV=local >"$log" 2>&1 ||
-    { echo "make tf-apply ENV=local failed: see $log" >&2; exit 1; }
-fi
-bucket=$("$python" -m scoring.stage_local stage --period "$period" --endpoint-url "$endpoint")
+bucket=$(scripts/stage.sh "$period")
 "$python" -m scoring score --period "$period" --bucket "$bucket" \
-  --endpoint-url "$endpoint" --max-reject-rate "$max_reject_rate"
+  --endpoint-url "$MOTO_ENDPOINT" --max-reject-rate "$max_reject_rate"

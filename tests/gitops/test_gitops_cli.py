@@ -47,6 +47,19 @@ def cli(repo: Path, *args: str) -> subprocess.CompletedProcess:
     )
 
 
+def verified(repo: Path, digest: str, passed: bool = True, env: str = "staging") -> str:
+    """Commit a verification record for DIGEST, as `make verify` writes it after the Job ran
+    (the Job itself runs in tests/image/test_image_play.py)."""
+    checks = [{"name": "version", "passed": passed, "detail": "serves x, release pins x"}]
+    record = {"environment": env, "digest": digest, "image": f"{REGISTRY}@{digest}"}
+    record |= {"model_version": CHAMPION["version"], "passed": passed, "checks": checks}
+    path = repo / OVERLAYS / env / "verification.json"
+    path.write_text(json.dumps(record, indent=2))
+    git(repo, "add", str(path))
+    git(repo, "commit", "--quiet", "-m", f"verify({env}): {passed}")
+    return git(repo, "rev-parse", "HEAD")
+
+
 def render(repo: Path, env: str) -> str:
     return kustomize(repo / OVERLAYS / env)
 
@@ -107,6 +120,7 @@ def test_set_image_promote_rollback(repo):
     assert ("Deployment", "/spec/template/spec/containers/0/image") in differing
     assert not unexpected, unexpected
     staging_commit = git(repo, "rev-parse", "HEAD")
+    verification = verified(repo, DIGEST_1)
 
     done = cli(repo, "promote", "--from", "staging", "--to", "prod")
     assert done.returncode == 0, done.stderr
@@ -121,6 +135,8 @@ def test_set_image_promote_rollback(repo):
     body = (repo / "build/promote-prod.md").read_text()
     for evidence in (DIGEST_1, CHAMPION["version"], staging_commit, "f" * 64, "41.1"):
         assert evidence in body
+    assert f"Verified-By: {verification}" in body
+    assert f"Verified-By: {verification}" in git(repo, "log", "-1", "--format=%B")
     assert "Warning" not in body
     assert f"+        image: {REGISTRY}@{DIGEST_1}" in body  # the rendered diff
 
@@ -145,6 +161,8 @@ def test_promote_an_older_digest_staging_ran(repo):
             == 0
         )
     first_release = git(repo, "rev-parse", "HEAD~1")
+    verified(repo, DIGEST_1)
+    verified(repo, DIGEST_2, passed=False)  # the newer record is for another digest
     done = cli(repo, "promote", "--digest", DIGEST_1)
     assert done.returncode == 0, done.stderr
     assert f"{REGISTRY}@{DIGEST_1}" in render(repo, "prod")
@@ -161,6 +179,21 @@ def _staging_release(repo: Path) -> None:
         cli(repo, "set-image", "--env", "staging", "--image", f"{REGISTRY}@{DIGEST_1}").returncode
         == 0
     )
+
+
+def _verified_release(repo: Path) -> None:
+    _staging_release(repo)
+    verified(repo, DIGEST_1)
+
+
+def _failed_verification(repo: Path) -> None:
+    _staging_release(repo)
+    verified(repo, DIGEST_1, passed=False)
+
+
+def _other_digest_verified(repo: Path) -> None:
+    _staging_release(repo)
+    verified(repo, DIGEST_2)
 
 
 BAD_INPUTS = {
@@ -184,7 +217,11 @@ BAD_INPUTS = {
     ),
     "dirty tree, promote": (_dirty, ["promote"]),
     "dirty tree, rollback": (_dirty, ["rollback", "--env", "prod"]),
-    "digest staging never ran": (_staging_release, ["promote", "--digest", DIGEST_2]),
+    "digest staging never ran": (_verified_release, ["promote", "--digest", DIGEST_2]),
+    "promote without verification": (_staging_release, ["promote"]),
+    "promote after a failed verification": (_failed_verification, ["promote"]),
+    "promote with another digest's verification": (_other_digest_verified, ["promote"]),
+    "override without a reason": (_staging_release, ["promote", "--override", " "]),
     "malformed promote digest": (None, ["promote", "--digest", "sha256:XYZ"]),
     "nothing to roll back": (None, ["rollback", "--env", "prod"]),
 }
@@ -208,6 +245,7 @@ def test_bad_input_is_refused_with_one_sentence_and_no_commit(repo, case):
 def test_failed_commit_leaves_no_branch_and_a_clean_tree(repo, tmp_path, command):
     _staging_release(repo)
     if command == "promote":
+        verified(repo, DIGEST_1)
         args = ["promote"]
     else:
         args = ["set-image", "--env", "staging", "--image", f"{REGISTRY}@{DIGEST_2}"]
@@ -236,3 +274,64 @@ def test_failed_commit_leaves_no_branch_and_a_clean_tree(repo, tmp_path, command
     assert done.returncode != 0 and "git commit failed" in done.stderr, done.stderr
     assert len(done.stderr.strip().splitlines()) == 1
     assert state(repo) == before
+
+
+def _merge(repo: Path, out: str) -> None:
+    branch = out.split()[1].rstrip(",")
+    git(repo, "switch", "--quiet", "main")
+    git(repo, "merge", "--quiet", "--no-ff", "-m", f"Merge {branch}", branch)
+    git(repo, "branch", "--quiet", "-d", branch)  # GitHub deletes merged PR branches
+
+
+def test_override_promotes_an_unverified_digest_and_records_why(repo):
+    _staging_release(repo)
+    refused = cli(repo, "promote")
+    assert refused.returncode == 1
+    assert "staging has no verification of sha256:111111111111" in refused.stderr
+    assert "OVERRIDE=" in refused.stderr
+    done = cli(repo, "promote", "--override", "hotfix for incident 42, verified by hand")
+    assert done.returncode == 0, done.stderr
+    message = git(repo, "log", "-1", "--format=%B")
+    assert "Override: hotfix for incident 42, verified by hand" in message
+    assert "Verified-By" not in message
+    assert f"{REGISTRY}@{DIGEST_1}" in render(repo, "prod")
+
+
+def test_a_rolled_back_digest_is_held_until_an_override(repo):
+    _verified_release(repo)
+    _merge(repo, cli(repo, "promote").stdout)
+    done = cli(repo, "rollback", "--env", "prod")
+    assert done.returncode == 0, done.stderr
+    _merge(repo, done.stdout)
+    rollback_commit = git(repo, "rev-parse", "HEAD^2")
+    assert f"{REGISTRY}@{DIGEST_1}" not in render(repo, "prod")
+
+    # Staging still runs the verified digest; promoting it again is held.
+    before = state(repo)
+    refused = cli(repo, "promote")
+    assert refused.returncode == 1
+    assert f"prod rolled sha256:111111111111 back in {rollback_commit[:12]}" in refused.stderr
+    assert len(refused.stderr.strip().splitlines()) == 1
+    assert state(repo) == before
+
+    done = cli(repo, "promote", "--override", "root cause fixed in the data, not the model")
+    assert done.returncode == 0, done.stderr
+    message = git(repo, "log", "-1", "--format=%B")
+    assert f"Held-By: {rollback_commit}" in message
+    assert "Override: root cause fixed in the data, not the model" in message
+    assert f"{REGISTRY}@{DIGEST_1}" in render(repo, "prod")
+
+
+def test_the_hold_is_per_digest(repo):
+    _verified_release(repo)
+    _merge(repo, cli(repo, "promote").stdout)
+    _merge(repo, cli(repo, "rollback", "--env", "prod").stdout)
+    # A new release in staging, verified: promoting it is not held.
+    assert (
+        cli(repo, "set-image", "--env", "staging", "--image", f"{REGISTRY}@{DIGEST_2}").returncode
+        == 0
+    )
+    verified(repo, DIGEST_2)
+    done = cli(repo, "promote")
+    assert done.returncode == 0, done.stderr
+    assert "Held-By" not in git(repo, "log", "-1", "--format=%B")

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -102,6 +104,19 @@ def test_images_are_pinned_by_digest_with_a_model_version(env, rendered_docs):
         assert doc["metadata"]["annotations"][MODEL_VERSION_KEY]
 
 
+PROBE_TIMING = {"periodSeconds", "timeoutSeconds", "failureThreshold", "initialDelaySeconds"}
+
+
+def probe_target(probe: dict) -> tuple[int, str]:
+    """(port, path) of an exec probe: bento/probe.py on the image's python3, a numeric port,
+    and no argument a shell would split (podman joins exec probes into one command line)."""
+    command = probe["exec"]["command"]
+    assert command[:3] == ["/usr/bin/python3", "-S", "/home/bentoml/bento/src/bento/probe.py"]
+    assert all(re.fullmatch(r"[\w./:-]+", arg) for arg in command), command
+    url = urlsplit(command[3])
+    return url.port, url.path
+
+
 def test_deployment_runs_as_the_image_expects(rendered_docs):
     for env in ENVIRONMENTS:
         pod = by_kind(rendered_docs[env], "Deployment")["spec"]["template"]["spec"]
@@ -114,8 +129,9 @@ def test_deployment_runs_as_the_image_expects(rendered_docs):
         assert security["allowPrivilegeEscalation"] is False
         assert security["capabilities"] == {"drop": ["ALL"]}
         assert container["ports"] == [{"name": "http", "containerPort": 3000, "protocol": "TCP"}]
-        assert container["readinessProbe"]["httpGet"] == {"path": "/readyz", "port": "http"}
-        assert container["livenessProbe"]["httpGet"] == {"path": "/livez", "port": "http"}
+        for probe, path in (("readinessProbe", "/readyz"), ("livenessProbe", "/livez")):
+            assert set(container[probe]) - PROBE_TIMING == {"exec"}, container[probe]
+            assert probe_target(container[probe]) == (3000, path)
         assert {"name": "tmp", "mountPath": "/tmp"} in container["volumeMounts"]
         assert {"name": "BENTOML_HOME", "value": "/tmp/bentoml"} in container["env"]
         assert {"name": "BIKESHARE_ENV", "value": env} in container["env"]

@@ -39,8 +39,12 @@ def test_security_context_matches_the_container_settings(pod_spec):
 def test_port_probes_env_and_writable_paths_match(pod_spec):
     container = next(c for c in pod_spec["containers"] if c["name"] == "bikeshare")
     assert [p["containerPort"] for p in container["ports"]] == [RUNTIME["container_port"]]
-    assert container["livenessProbe"]["httpGet"]["path"] == RUNTIME["liveness"]
-    assert container["readinessProbe"]["httpGet"]["path"] == RUNTIME["readiness"]
+    # Exec probes (bento/probe.py): the last argument is the URL, with the numeric port.
+    assert container["livenessProbe"]["exec"]["command"][-1].endswith(RUNTIME["liveness"])
+    assert container["readinessProbe"]["exec"]["command"][-1].endswith(RUNTIME["readiness"])
+    for probe in ("livenessProbe", "readinessProbe"):
+        port = f"127.0.0.1:{RUNTIME['container_port']}/"
+        assert port in container[probe]["exec"]["command"][-1]
     env = {e["name"]: e.get("value") for e in container["env"]}
     assert {k: env.get(k) for k in RUNTIME["env"]} == RUNTIME["env"]
     mounts = {m["mountPath"]: m["name"] for m in container["volumeMounts"]}
