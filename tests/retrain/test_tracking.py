@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import yaml
 from mlflow import MlflowClient
 from mlflow.artifacts import download_artifacts
@@ -17,6 +18,8 @@ from model.cli import main
 from model.record import load
 
 from .conftest import DECEMBER, REPO
+
+pytestmark = pytest.mark.slow  # trains models
 
 
 def tracked_run(gate_file: Path):
