@@ -30,6 +30,10 @@ ALIAS = "champion"
 EMBEDDED = paths.ROOT / ".mlflow"
 UI_DEFAULT = "http://127.0.0.1:5000"  # `make mlflow-ui`
 
+# MLflow draws a progress bar on stderr for every download; the CLIs' contract is one sentence
+# per failure there (and CI logs do not need bars).
+os.environ.setdefault("MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR", "false")
+
 
 class TrackingError(artifact.ArtifactError):
     """The registry cannot give the artifact the record names."""

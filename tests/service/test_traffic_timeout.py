@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
+
 from bento.traffic_timeout import TimeoutMiddleware
 
 SCOPE = {"type": "http", "method": "POST", "headers": []}
@@ -65,7 +67,8 @@ def test_the_clock_stops_once_the_response_has_started():
     assert sent[1]["body"] == b"done"
 
 
-def test_the_service_uses_it_in_place_of_bentoml_s():
+@pytest.mark.slow  # importing the service checks the champion's model in the store
+def test_the_service_uses_it_in_place_of_bentoml_s(champion_in_store):
     from bento.service import Bikeshare
 
     stack = [m.cls for m in Bikeshare.to_asgi().user_middleware]
