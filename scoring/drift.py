@@ -34,6 +34,7 @@ RETRAIN_REPOSITORY = "BIKESHARE_RETRAIN_REPOSITORY"  # owner/name
 GITHUB_API = "BIKESHARE_GITHUB_API"  # default https://api.github.com
 DISPATCH_EVENT = "drift-retrain"
 JOB = "bikeshare-score"
+SAMPLE_ROWS = 50_000  # scored rows judged for drift (a fixed-seed sample above this)
 
 
 def settings(path: Path = paths.MONITORING) -> dict[str, Any]:
@@ -59,16 +60,22 @@ def reference(champion: dict[str, Any], data_dir: Path = paths.DATA) -> pd.DataF
 
 
 def report(
-    period: str, champion: dict[str, Any], scored: pd.DataFrame, config: dict[str, Any]
+    period: str,
+    champion: dict[str, Any],
+    scored: pd.DataFrame,
+    config: dict[str, Any],
+    rows: int | None = None,
 ) -> dict[str, Any]:
-    """drift.json: every feature's drift and the decision it leads to."""
+    """drift.json: every feature's drift and the decision it leads to. `scored` may be a
+    sample of the scored rows; `rows` is how many were scored (default: len(scored))."""
     drifts = compare(reference(champion), scored, config["drift"])
     alerts = [d.feature for d in flagged(drifts, "alert")]
     return {
         "period": period,
         "model_version": champion["version"],
         "reference_periods": champion["trained_on"]["periods"],
-        "rows": len(scored),
+        "rows": len(scored) if rows is None else rows,
+        "rows_judged": len(scored),
         "features": [
             {
                 "feature": d.feature,

@@ -15,7 +15,7 @@ from __future__ import annotations
 import csv
 import io
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 # One OpenMP thread, set before scikit-learn loads its runtime (as bento/service.py does):
 # HistGradientBoosting opens a parallel region per tree, and threads beyond the CPUs the job
@@ -46,6 +46,7 @@ class BatchError(ValueError):
 class Scored:
     predictions: pd.DataFrame  # line, day, hr, predicted_bikers
     rejects: pd.DataFrame  # line, the row as read (text), reason
+    features: dict[str, np.ndarray] = field(default_factory=dict, repr=False)  # scored rows, typed
 
 
 def read_rows(data: bytes, source: str) -> pd.DataFrame:
@@ -132,6 +133,16 @@ def reasons_for(raw: pd.DataFrame, period: str, distinct: Distinct | None = None
     return pd.Series(reasons, index=raw.index, dtype=object)
 
 
+def sample(features: dict[str, np.ndarray], rows: int, seed: int = 0) -> pd.DataFrame:
+    """At most `rows` of the typed rows, drawn without replacement with a fixed seed (the same
+    input gives the same sample: re-runs stay byte-identical), in their original order."""
+    count = len(next(iter(features.values()))) if features else 0
+    if count <= rows:
+        return pd.DataFrame(features)
+    keep = np.sort(np.random.default_rng(seed).choice(count, rows, replace=False))
+    return pd.DataFrame({name: values[keep] for name, values in features.items()})
+
+
 def typed(raw: pd.DataFrame) -> pd.DataFrame:
     """Text rows, all valid -> a frame of the model's input types."""
     return pd.DataFrame(typed_columns(raw), index=raw.index)
@@ -183,4 +194,4 @@ def score_rows(predictor: Predictor, raw: pd.DataFrame, period: str) -> Scored:
     rejects = raw[bad].astype(text).assign(**{REASON: reasons[bad]}).reset_index(drop=True)
     if len(predictions) + len(rejects) != len(raw):
         raise AssertionError("rows in != rows scored + rows rejected")
-    return Scored(predictions, rejects)
+    return Scored(predictions, rejects, valid)
