@@ -9,14 +9,19 @@ MLflow's default, skops, refuses this pipeline (measured with mlflow 3.17.2: "un
 is trusted explicitly, and would put skops into the serving image. Pickle runs code when it is
 loaded: the guard is the sha256 pinned in the champion record (git), checked before any load.
 
-Training is deterministic here, and so are these bytes: two trainings in separate processes
-gave the same 719,317 bytes (sha256 830ef84a…), so the raw file is hashed, not a canonical
-form. No mlflow import here: the service and the scoring job use this module.
+Training is deterministic here, but a pickle also encodes which equal strings are the same
+object, and that depends on the process's history: the same model trained after other work in
+one process pickled to other bytes (measured: 5895c457… against 830ef84a… in a fresh one;
+the difference was one string, 'categories', pickled once or twice). `canonical` rebuilds a
+freshly trained model with every equal string shared, so whichever pickler writes it (ours,
+MLflow's, BentoML's) writes the same bytes in any process, and the raw file can be hashed.
+No mlflow import here: the service and the scoring job use this module.
 """
 
 from __future__ import annotations
 
 import hashlib
+import io
 import pickle
 from importlib.metadata import version
 from pathlib import Path
@@ -28,6 +33,27 @@ FORMAT = "pickle"
 
 class ArtifactError(ValueError):
     """The model artifact is missing, does not match its record, or does not load."""
+
+
+class _SharedStrings(pickle._Pickler):
+    """The pure-Python pickler, with equal strings pickled once (memoized by value, not id)."""
+
+    def __init__(self, file: io.BytesIO) -> None:
+        super().__init__(file, protocol=pickle.DEFAULT_PROTOCOL)
+        self.strings: dict[str, str] = {}
+
+    def save(self, obj: Any, save_persistent_id: bool = True) -> None:
+        if type(obj) is str:
+            obj = self.strings.setdefault(obj, obj)
+        super().save(obj, save_persistent_id)
+
+
+def canonical(model: Any) -> Any:
+    """The same model with every equal string one object: its pickle no longer depends on
+    what the process did before (see the module's docstring)."""
+    buffer = io.BytesIO()
+    _SharedStrings(buffer).dump(model)
+    return pickle.loads(buffer.getvalue())  # noqa: S301 (our own bytes, just written)
 
 
 def dumps(model: Any) -> bytes:

@@ -39,7 +39,7 @@ def train_candidate(
     if table["period"].nunique() < 2:
         raise DataError(f"{data_dir}: need at least two periods (one to train, one to hold out).")
     train, holdout = split(table)
-    model = fit(train, params)
+    model = artifact.canonical(fit(train, params))
     metrics = evaluate(holdout, predict(model, holdout), TARGET, params)
     fingerprint = records.fingerprint(files)
     code_sha = source_sha256()
@@ -98,7 +98,7 @@ def ensure_registered(champion: dict, data_dir: Path) -> Pipeline:
             )
     table = load_valid(files)
     train, holdout = split(table)
-    model = fit(train, champion["params"])
+    model = artifact.canonical(fit(train, champion["params"]))
     metrics = evaluate(holdout, predict(model, holdout), TARGET, champion["params"])
     if metrics != champion["metrics"]:
         raise DataError(

@@ -315,7 +315,8 @@ def test_the_scoring_cronjob_pod_scores_a_month_on_the_local_stack(
     import boto3
     import numpy as np
     import pandas as pd
-    from bento.batch_store import input_key
+
+    from scoring.store import input_key
 
     bucket = tf_local_stack.outputs["artifacts_bucket_name"]
     s3 = boto3.client("s3", endpoint_url=tf_local_stack.endpoint)

@@ -1,6 +1,8 @@
 """Signature policy, executed: the signed image is accepted; an unsigned one, one signed by
 another key, and the signed one copied to another repository are refused."""
 
+import uuid
+
 import pytest
 
 from tests.image.conftest import REPO, run
@@ -25,8 +27,17 @@ def test_unsigned_image_is_refused(signed, image_dirs):
     registry = ref.split("/")[0]
     out = image_dirs["out"] / "unsigned"
     push = str(REPO / "image" / "push.sh")
-    base = "localhost/bikeshare-base:bookworm"
-    run("bash", push, base, registry, "bikeshare", "unsigned", str(out), timeout=600)
+    # An image of this test's own (a label on the base): no session, earlier or parallel, can
+    # have signed its digest, whatever the shared base tag points at on this machine.
+    unsigned = f"localhost/bikeshare-unsigned-test:{uuid.uuid4().hex[:12]}"
+    containerfile = "FROM localhost/bikeshare-base:bookworm\nLABEL purpose=unsigned-test\n"
+    context = out / "context"  # empty: nothing to send to the build
+    context.mkdir(parents=True)
+    run(
+        "podman", "build", "--pull=never", "--label", f"run={unsigned}", "-t", unsigned, "-f", "-",
+        str(context), input=containerfile, timeout=600,
+    )  # fmt: skip
+    run("bash", push, unsigned, registry, "bikeshare", "unsigned", str(out), timeout=600)
     result = pull((out / "image-ref.txt").read_text().strip(), policy, registries_d)
     assert result.returncode != 0
     assert "no signature exists" in result.stderr
