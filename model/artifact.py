@@ -27,6 +27,8 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
+from model.record import file_sha256  # the project's one file hash (streamed)
+
 FILE_NAME = "model.pkl"  # in the MLflow model folder
 FORMAT = "pickle"
 
@@ -64,14 +66,6 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def pinned(record: dict[str, Any]) -> str:
     """The sha256 the champion record pins; a record without one pins nothing."""
     sha = (record.get("artifact") or {}).get("sha256")
@@ -84,22 +78,21 @@ def pinned(record: dict[str, Any]) -> str:
 
 
 def check_bytes(data: bytes, record: dict[str, Any], source: str) -> None:
-    expected, found = pinned(record), sha256(data)
-    if found != expected:
-        raise ArtifactError(
-            f"model {record['bento_model_tag']}: {source} has sha256 {found[:12]}…, not the "
-            f"{expected[:12]}… its champion record pins, so it is refused."
-        )
+    _refuse_unless_pinned(sha256(data), record, source)
 
 
 def check_file(path: Path, record: dict[str, Any]) -> None:
     """One sentence naming the tag and the file when the file is missing or was changed."""
     if not path.is_file():
         raise ArtifactError(f"model {record['bento_model_tag']}: {path} does not exist.")
-    expected, found = pinned(record), file_sha256(path)
+    _refuse_unless_pinned(file_sha256(path), record, str(path))
+
+
+def _refuse_unless_pinned(found: str, record: dict[str, Any], source: str) -> None:
+    expected = pinned(record)
     if found != expected:
         raise ArtifactError(
-            f"model {record['bento_model_tag']}: {path} has sha256 {found[:12]}…, not the "
+            f"model {record['bento_model_tag']}: {source} has sha256 {found[:12]}…, not the "
             f"{expected[:12]}… its champion record pins, so it is refused."
         )
 
