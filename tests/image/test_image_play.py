@@ -30,14 +30,16 @@ def git(repo: Path, *args: str) -> str:
 
 
 def gitops(repo: Path, *args: str, registry: str = "", scratch: Path | None = None, port=PORT):
-    """`python -m gitops` as make up/verify/down call it, against REPO."""
-    extra = []
+    """`python -m gitops` (or `-m kubeplay` for the podman commands) as make calls it."""
+    extra, package = [], "gitops"
+    if args[0] in ("up", "down", "verify", "score-pod"):
+        package = "kubeplay"
     if args[0] in ("up", "down", "verify"):
         extra = ["--registry", registry, "--port", str(port), "--timeout", "120"]
         extra += ["--policy", str(scratch / "policy.json")]
         extra += ["--registries-d", str(scratch / "registries.d")]
     return subprocess.run(
-        [sys.executable, "-m", "gitops", "--root", str(repo), *args, *extra],
+        [sys.executable, "-m", package, "--root", str(repo), *args, *extra],
         capture_output=True,
         text=True,
         cwd=REPO,
