@@ -10,7 +10,7 @@ BASE_RECORD ?= build/base-image.env
 BENTO_TAG_FILE ?= build/bento-tag.txt
 IMAGE_REPO := bikeshare
 # 660 MB before the explain endpoint; SHAP brings numba + llvmlite (~214 MB installed).
-IMAGE_MAX_MB ?= 900
+IMAGE_MAX_MB ?= 700
 # The loopback registry stands in for ECR; the release workflow passes REGISTRY=<ECR> TAG=<sha>
 # (default tag: the bento's version). IMAGE_OUT, REGISTRY_PORT, IMAGE_RUN_PORT: mk/common.mk.
 REGISTRY_DIR ?= $(IMAGE_SCRATCH)/registry
