@@ -56,10 +56,21 @@ def test_cronjob_runs_the_service_image_and_scores_the_previous_month(cronjobs, 
         assert container["command"] == [
             *("python", "-m", "scoring", "score", "--period", "previous")
         ]
-        env_vars = {e["name"]: e["value"] for e in container["env"]}
+        env_vars = {e["name"]: e.get("value") for e in container["env"]}
         # Terraform's name: <project>-<env>-artifacts-<account id>.
         assert env_vars["BIKESHARE_ARTIFACTS_BUCKET"].startswith(f"bikeshare-{env}-artifacts-")
         assert env_vars["BENTOML_HOME"] == "/tmp/bentoml"
+        # Drift reaches people and git: the Pushgateway, and the retrain dispatch with a token
+        # from the Secret that External Secrets makes (never a value in the manifest).
+        assert env_vars["BIKESHARE_PUSHGATEWAY_URL"].endswith(".monitoring.svc:9091")
+        assert env_vars["BIKESHARE_RETRAIN_REPOSITORY"].count("/") == 1
+        [token] = [e for e in container["env"] if e["name"] == "GITHUB_TOKEN"]
+        assert token["valueFrom"]["secretKeyRef"] == {
+            "name": "bikeshare-github",
+            "key": "dispatch-token",
+        }
+        secrets = [d for d in rendered_docs[env] if d["kind"] == "ExternalSecret"]
+        assert "bikeshare-github" in {s["spec"]["target"]["name"] for s in secrets}
 
 
 def test_cronjob_has_a_schedule_per_environment(cronjobs):
