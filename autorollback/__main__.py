@@ -19,20 +19,23 @@ from autorollback.decide import DEFAULT_WINDOW_SECONDS
 from autorollback.receiver import Receiver, serve
 
 
-def _github_proposer(root: Path, env=os.environ):
+def _github(root: Path, env=os.environ):
+    """(propose, refresh) through the App, or (None, None) without a GitHub repository."""
     repository = env.get("AUTOROLLBACK_GITHUB_REPOSITORY")
     if not repository:
-        return None
+        return None, None
     from autorollback import github
 
-    def propose(opened):
+    def token() -> str:
         key = Path(env["GITHUB_APP_PRIVATE_KEY_FILE"]).read_bytes()
-        token = github.installation_token(
+        return github.installation_token(
             env["GITHUB_APP_CLIENT_ID"], env["GITHUB_APP_INSTALLATION_ID"], key
         )
-        return github.propose(root, repository, token, opened)
 
-    return propose
+    return (
+        lambda opened: github.propose(root, repository, token(), opened),
+        lambda: github.sync(root, repository, token()),
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -50,10 +53,13 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 2
+    propose, refresh = _github(root)
+    if refresh:
+        refresh()  # the first clone
     if not (root / ".git").exists():
         print(
-            f"error: AUTOROLLBACK_REPO {root} is not a git clone of the repository; clone "
-            "it on main first.",
+            f"error: AUTOROLLBACK_REPO {root} is not a git clone of the repository; clone it "
+            "on main first, or set AUTOROLLBACK_GITHUB_REPOSITORY.",
             file=sys.stderr,
         )
         return 2
@@ -62,7 +68,8 @@ def main(argv: list[str] | None = None) -> int:
         os.environ.get("AUTOROLLBACK_ENV", "prod"),
         Path(token_file).read_text().strip(),
         int(os.environ.get("AUTOROLLBACK_WINDOW_SECONDS", DEFAULT_WINDOW_SECONDS)),
-        _github_proposer(root),
+        propose,
+        refresh,
     )
     server = serve(receiver, args.host, args.port)
     print(f"autorollback: listening on {args.host}:{server.server_address[1]}", flush=True)

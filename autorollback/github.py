@@ -47,13 +47,27 @@ def installation_token(client_id: str, installation_id: str, key: bytes, api: st
     return response.json()["token"]
 
 
+def _auth(token: str) -> str:
+    basic = base64.b64encode(f"x-access-token:{token}".encode()).decode()
+    return f"http.extraheader=Authorization: Basic {basic}"
+
+
+def sync(root: Path, repository: str, token: str) -> None:
+    """The clone on origin's main before each decision: clone once, then fetch and reset."""
+    url = f"https://github.com/{repository}.git"
+    if not (root / ".git").exists():
+        git.git(root.parent, "-c", _auth(token), "clone", "--quiet", url, str(root))
+        return
+    git.git(root, "-c", _auth(token), "fetch", "--quiet", url, "main")
+    git.git(root, "switch", "--quiet", "-C", "main", "FETCH_HEAD")
+
+
 def propose(root: Path, repository: str, token: str, opened: Opened, api: str = API) -> str:
     """Push the branch and open its PR against main; returns the PR's URL."""
-    auth = base64.b64encode(f"x-access-token:{token}".encode()).decode()
     git.git(
         root,
         "-c",
-        f"http.extraheader=Authorization: Basic {auth}",
+        _auth(token),
         "push",
         "--quiet",
         f"https://github.com/{repository}.git",

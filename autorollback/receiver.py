@@ -32,9 +32,10 @@ class Receiver:
         token: str,
         window_seconds: int,
         propose: Callable[[Opened], str] | None = None,
+        refresh: Callable[[], None] | None = None,
     ) -> None:
         self.root, self.env, self.token, self.window = root, env, token, window_seconds
-        self.propose = propose
+        self.propose, self.refresh = propose, refresh
         self.lock = threading.Lock()
         self.events: list[dict] = []  # what was done, with monotonic times (for the timeline)
         self.first_notification: float | None = None
@@ -44,6 +45,8 @@ class Receiver:
         with self.lock:
             if self.first_notification is None:
                 self.first_notification = time.monotonic()
+            if self.refresh:  # decide on main as it is now, not as the pod started
+                self.refresh()
             for alert in notification.get("alerts", []):
                 decision = decide(self.root, self.env, alert, self.window)
                 name = alert.get("labels", {}).get("alertname", "?")
