@@ -58,13 +58,17 @@ def alarm_runbooks() -> dict[str, str]:
 def test_every_cloudwatch_alarm_links_its_runbook():
     runbooks = alarm_runbooks()
     text = ALARMS.read_text()
-    resources = re.findall(r'resource "aws_cloudwatch_metric_alarm" "(\w+)" \{(.*?)\n\}', text, re.S)
+    resources = re.findall(
+        r'resource "aws_cloudwatch_metric_alarm" "(\w+)" \{(.*?)\n\}', text, re.S
+    )
     assert len(resources) >= 5
     linked = set()
     for name, body in resources:
         description = re.search(r"alarm_description\s*=\s*\"(.*)\"", body)
         assert description, f"alarm {name} has no description"
-        keys = re.findall(r"local\.runbook(?:\.(\w+)|\[\"(\w+)_\$\{each\.key\}\"\])", description[1])
+        keys = re.findall(
+            r"local\.runbook(?:\.(\w+)|\[\"(\w+)_\$\{each\.key\}\"\])", description[1]
+        )
         assert keys, f"alarm {name}'s description does not link its runbook (local.runbook)"
         for key, prefix in keys:
             if key:
@@ -97,7 +101,9 @@ def test_every_severity_reaches_a_receiver_and_the_service_alerts_reach_the_roll
     text = yaml.safe_dump(config)
     assert "routing_key:" not in text and "api_url:" not in text and "credentials:" not in text
     mounted = receivers["autorollback"]["webhook_configs"][0]["http_config"]["authorization"]
-    assert mounted["credentials_file"].startswith("/etc/alertmanager/secrets/alertmanager-receivers/")
+    assert mounted["credentials_file"].startswith(
+        "/etc/alertmanager/secrets/alertmanager-receivers/"
+    )
 
 
 def test_amtool_accepts_the_alertmanager_config(tmp_path):
