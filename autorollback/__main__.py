@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import signal
 import sys
 import time
 from pathlib import Path
@@ -71,6 +72,8 @@ def main(argv: list[str] | None = None) -> int:
         propose,
         refresh,
     )
+    # A pod is stopped with SIGTERM: leave at once (a notification in flight is retried).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     server = serve(receiver, args.host, args.port)
     print(f"autorollback: listening on {args.host}:{server.server_address[1]}", flush=True)
     try:

@@ -33,9 +33,3 @@ wf-drift-note: ## Put build/drift-retrain.md (why a drift dispatch retrains) at 
 	@test -s build/drift-retrain.md || { echo "No build/drift-retrain.md: run make retrain-dispatched first." >&2; exit 1; }
 	@cat build/drift-retrain.md build/model-report.md >build/model-report.tmp && mv build/model-report.tmp build/model-report.md
 
-AUTOROLLBACK_IMAGE ?= localhost/bikeshare-autorollback:dev
-
-.PHONY: autorollback-image
-autorollback-image: base-image ## Build the auto-rollback receiver's image (autorollback/Containerfile) as AUTOROLLBACK_IMAGE
-	podman build --quiet \
-		--build-arg BASE=$(BASE_IMAGE_NAME) -f autorollback/Containerfile -t $(AUTOROLLBACK_IMAGE) .

@@ -141,3 +141,14 @@ def test_cronjob_passes_checkov(tmp_path):
     )
     summary = json.loads(proc.stdout)["summary"]
     assert summary["passed"] > 0 and summary["failed"] == 0, proc.stdout[:4000]
+
+
+def test_the_played_job_pod_leaves_out_what_only_a_cluster_has(cronjobs):
+    """`make score-pod` plays the CronJob's pod with podman: no Pushgateway, GitHub or
+    External Secrets' Secret here (podman would refuse the pod for the missing Secret)."""
+    from kubeplay.score_pod import CLUSTER_ONLY_ENV, local_pod
+
+    pod = local_pod(cronjobs["staging"], "2011-12", "bucket", "https://127.0.0.1:1", Path("/ca"))
+    names = {e["name"] for e in pod["spec"]["containers"][0]["env"]}
+    assert CLUSTER_ONLY_ENV and not names & CLUSTER_ONLY_ENV
+    assert {"BIKESHARE_ARTIFACTS_BUCKET", "AWS_ENDPOINT_URL_S3"} <= names
