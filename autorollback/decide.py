@@ -49,6 +49,10 @@ def decide(root: Path, env: str, alert: dict, window_seconds: int) -> Decision:
     promotion = history.last_promotion(root, env)
     if promotion is None:
         return Decision(False, f"{name}: no promotion to {env} left to roll back")
+    # After a rollback the alert may still fire for a while: never roll back twice in a row.
+    last_change = git.git(root, "log", "-1", "--format=%H", "--", release_path(env).as_posix())
+    if last_change.strip() != promotion:
+        return Decision(False, f"{name}: {env}'s last release change is not a promotion")
     deployed = deployed_at(root, env)
     started = parse_time(alert["startsAt"])
     if deployed is None or started < deployed:

@@ -70,3 +70,7 @@ def test_the_rollback_branch_reverts_the_bad_promotion_with_the_alert_in_its_bod
     assert changed == [release_path("prod").as_posix()]
     git(promoted_repo, "merge", "--quiet", "--no-ff", "-m", "merge rollback", opened.branch)
     assert prod_digest(promoted_repo) == GOOD
+    # The alert still firing after the rollback is merged must not roll back the good release.
+    still = deployed_at(promoted_repo, "prod") + dt.timedelta(minutes=1)
+    decision = decide(promoted_repo, "prod", alert("BikeshareHighLatency", still), 3600)
+    assert not decision.rollback and "not a promotion" in decision.why
