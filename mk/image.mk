@@ -82,3 +82,10 @@ image-run: ## Pull the pushed image by digest (signature checked) and run it as 
 .PHONY: image-stop
 image-stop: ## Stop the container started by image-run
 	@$(PY) -m image.run stop --name $(IMAGE_RUN_NAME)
+
+# The auto-rollback receiver's image (autorollback/, docs/operating.md): on the same base.
+AUTOROLLBACK_IMAGE ?= localhost/bikeshare-autorollback:dev
+
+.PHONY: autorollback-image
+autorollback-image: base-image ## Build the auto-rollback receiver's image (autorollback/Containerfile) as AUTOROLLBACK_IMAGE
+	podman build --quiet --build-arg BASE=$(BASE_IMAGE_NAME) -f autorollback/Containerfile -t $(AUTOROLLBACK_IMAGE) .
