@@ -5,7 +5,7 @@ import pytest
 from openapi_spec_validator import validate
 from prometheus_client.parser import text_string_to_metric_families
 
-from bento.openapi import nullable_as_3_0
+from bento.bentoml_fixes.openapi_document import nullable_as_3_0
 from tests.service.bad_requests import GOOD_RECORD
 
 pytestmark = pytest.mark.slow  # the served service
