@@ -93,6 +93,18 @@ BODY_ERRORS = {
     504: problems.generic(504),
 }
 
+# Short names of BentoML's operations (request names in a generated client); its own
+# descriptions of the health routes stay as they are.
+SUMMARIES = {
+    "/predict": "Predict rentals for up to 1,000 hours",
+    "/predict_batch": "Predict rentals for a batch sent as columns",
+    "/explain": "Explain predictions: each feature's contribution",
+    "/livez": "Liveness",
+    "/healthz": "Liveness (deprecated alias of /livez)",
+    "/readyz": "Readiness: 200 once the model is loaded",
+    "/metrics": "Prometheus metrics",
+}
+
 VERSION_SCHEMA = {
     "type": "object",
     "required": ["model_version", "bento_model_tag", "data_fingerprint"],
@@ -100,7 +112,14 @@ VERSION_SCHEMA = {
         "model_version": {"type": "string"},
         "bento_model_tag": {"type": "string"},
         "data_fingerprint": {"type": "string"},
-        "trained_on": {"type": "string"},
+        "trained_on": {
+            "type": "object",
+            "description": "The months the model was trained on, and the month held out",
+            "properties": {
+                "holdout": {"type": "string"},
+                "periods": {"type": "array", "items": {"type": "string"}},
+            },
+        },
         "metrics": {"type": "object", "additionalProperties": {"type": "number"}},
         "code_commit": {"type": "string", "nullable": True},
     },
@@ -213,8 +232,10 @@ def describe(document: dict, model_version: str, version_payload: dict) -> dict:
     add_examples(out, model_version)
     out["paths"].update(extra_paths(version_payload, out["paths"]["/predict"]["post"]))
     header_ref = {MODEL_VERSION_HEADER: {"$ref": f"#/components/headers/{MODEL_VERSION_HEADER}"}}
-    for item in out["paths"].values():
+    for path, item in out["paths"].items():
         for method, operation in item.items():
+            if path in SUMMARIES:
+                operation["summary"] = SUMMARIES[path]
             responses = operation.setdefault("responses", {})
             if method == "post":
                 responses.update({str(s): problem_response(p) for s, p in BODY_ERRORS.items()})
