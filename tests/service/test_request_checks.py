@@ -31,9 +31,7 @@ def test_csv_on_invocations_gives_the_same_columns_as_json():
 @pytest.mark.parametrize("case", BAD_REQUESTS, ids=lambda c: c.name)
 def test_bad_requests_get_the_service_s_status_and_shape(case):
     with pytest.raises(problems.Problem) as refused:
-        request_checks.check_request(
-            case.path, "POST", case.headers.get("content-type"), case.body
-        )
+        request_checks.check_request(case.path, "POST", case.headers.get("content-type"), case.body)
     problem = refused.value
     assert problem.status == case.status
     document = json.loads(problem.body())
