@@ -1,1 +1,4 @@
-"""Benchmarks (not tests): serving throughput, latency and memory against baselines."""
+"""Benchmarks (not tests): serving throughput, latency and memory against baselines.
+
+Imports what it measures (`bento`, `scoring`, `model`, `image`); nothing imports it.
+"""

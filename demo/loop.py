@@ -3,7 +3,7 @@ pods: champion on 2011-01 … 2011-11 → its image → staging played, verified
 played → 2011-12 arrives → retrain → gate → report → the new image → staging → verification
 → promotion → prod answers with the new model → rollback by revert → prod answers with the
 old model again, and promoting the rolled-back digest again is refused. After every merge
-the environment is played again from git (`python -m gitops up`, as `make up` does). The
+the environment is played again from git (`python -m kubeplay up`, as `make up` does). The
 real working tree is never written (build/demo/ keeps the two images' records)."""
 
 from __future__ import annotations
@@ -151,10 +151,10 @@ def build_image(scratch: Scratch, name: str) -> str:
     return ref
 
 
-def gitops_local(scratch: Scratch, command: str, env: str, ok=(0,)):
-    """`python -m gitops up|verify|down` in the clone, as `make up|verify|down` runs it."""
+def kubeplay_local(scratch: Scratch, command: str, env: str, ok=(0,)):
+    """`python -m kubeplay up|verify|down` in the clone, as `make up|verify|down` runs it."""
     return scratch.python(
-        "gitops", command, "--env", env, "--registry", f"127.0.0.1:{REGISTRY_PORT}",
+        "kubeplay", command, "--env", env, "--registry", f"127.0.0.1:{REGISTRY_PORT}",
         "--port", str(PORTS[env]), "--policy", str(CONTAINERS / "policy.json"),
         "--registries-d", str(CONTAINERS / "registries.d"), ok=ok,
     )  # fmt: skip
@@ -162,7 +162,7 @@ def gitops_local(scratch: Scratch, command: str, env: str, ok=(0,)):
 
 def play(scratch: Scratch, env: str) -> str:
     """Play ENV again from git and say what it answers; returns its model version."""
-    out = gitops_local(scratch, "up", env).stdout.strip().splitlines()
+    out = kubeplay_local(scratch, "up", env).stdout.strip().splitlines()
     say(out[0])
     url = f"http://127.0.0.1:{PORTS[env]}"
     version = httpx.get(f"{url}/version", timeout=10).json()["model_version"]
@@ -176,7 +176,7 @@ def play(scratch: Scratch, env: str) -> str:
 
 
 def verify(scratch: Scratch, env: str) -> None:
-    proc = gitops_local(scratch, "verify", env, ok=(0, 1))
+    proc = kubeplay_local(scratch, "verify", env, ok=(0, 1))
     say((proc.stdout + proc.stderr).strip())
     if proc.returncode != 0:
         raise RuntimeError(f"the verification of {env} failed: nothing to promote")
@@ -194,7 +194,7 @@ def main(bento_tag: str | None = None, image_ref: str | None = None) -> int:
     finally:
         for env in PORTS:
             if (scratch.root / "build" / "up" / env / "played.yaml").exists():
-                gitops_local(scratch, "down", env, ok=(0, 1))
+                kubeplay_local(scratch, "down", env, ok=(0, 1))
         if os.environ.get("KEEP_LOOP"):
             print(f"    scratch clone kept in {base}", flush=True)
         else:

@@ -1,6 +1,6 @@
-"""GitOps CLI: every change to what runs in an environment is a git commit.
+"""Promotion in git: every change to what runs in an environment is a commit.
 
-`python -m gitops set-image|promote|rollback|render` change and show what git pins;
-`up|down|verify|score-pod` run it here with podman kube play; `golden` records the golden
-set. See argocd/README.md.
+Owns the release files, set-image, promote, rollback, holds, verification evidence, the PR
+bodies and rendering (`python -m gitops set-image|promote|rollback|render|golden`). Imports
+`model` only; never `kubeplay`, `bento` or `platform_setup`. See argocd/README.md.
 """

@@ -9,15 +9,11 @@ from pathlib import Path
 from gitops import git
 from gitops.errors import Failed, Refusal
 from gitops.golden import write_golden
-from gitops.layout import ENVIRONMENTS, check_environment, read_release
-from gitops.local import LocalTarget
-from gitops.play import PLACEHOLDER, down, up
+from gitops.layout import ENVIRONMENTS, PLACEHOLDER, check_environment, read_release
 from gitops.promote import promote
 from gitops.render import render_all
 from gitops.rollback import rollback
-from gitops.score_pod import score_pod
 from gitops.set_image import set_image
-from gitops.verify_run import verify
 
 DESCRIPTION = (
     "Change what runs in an environment through git: pin a digest in staging, promote it to "
@@ -51,32 +47,6 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--env", default="prod")
     p.add_argument("--body-file", type=Path, help="PR body (default: build/rollback-ENV.md)")
 
-    for name, text in (
-        ("up", "play ENV's rendered overlay with podman kube play (pulls through the policy)"),
-        ("down", "remove the pod `up` played for ENV"),
-        ("verify", "run ENV's verification Job pod against the played pod; record the result"),
-    ):
-        p = sub.add_parser(name, help=text)
-        p.add_argument("--env", required=True)
-        p.add_argument("--registry", default="127.0.0.1:5000", help="loopback registry host:port")
-        p.add_argument("--port", type=int, default=3101, help="hostPort on 127.0.0.1")
-        p.add_argument("--policy", type=Path, default=Path(".containers/policy.json"))
-        p.add_argument("--registries-d", type=Path, default=Path(".containers/registries.d"))
-        p.add_argument("--timeout", type=float, default=240, help="seconds to wait for ready")
-        p.add_argument("--no-commit", action="store_true", help="verify: do not commit")
-
-    p = sub.add_parser("score-pod", help="play the scoring CronJob's pod once against moto")
-    p.add_argument("--env", required=True)
-    p.add_argument("--registry", default="127.0.0.1:5000", help="loopback registry host:port")
-    p.add_argument("--port", type=int, default=3101, help="the API's hostPort (unused here)")
-    p.add_argument("--policy", type=Path, default=Path(".containers/policy.json"))
-    p.add_argument("--registries-d", type=Path, default=Path(".containers/registries.d"))
-    p.add_argument("--timeout", type=float, default=180)
-    p.add_argument("--period", required=True, help="YYYY-MM staged in the bucket")
-    p.add_argument("--bucket", required=True)
-    p.add_argument("--endpoint-url", required=True, help="the moto server")
-    p.add_argument("--ca-bundle", type=Path, required=True, help="the moto server's certificate")
-
     p = sub.add_parser("released", help="exit 1 when ENV pins only the placeholder digest")
     p.add_argument("--env", required=True)
 
@@ -101,24 +71,6 @@ def run(args: argparse.Namespace) -> str:
         body = args.body_file or Path(f"build/rollback-{args.env}.md")
         branch, sha = rollback(root, args.env, body)
         return f"branch {branch}, commit {sha[:12]}; PR body in {body}."
-    if args.command in ("up", "down", "verify"):
-        target = LocalTarget(root, check_environment(args.env), args.registry, args.port)
-        if args.command == "up":
-            return up(target, args.policy.resolve(), args.registries_d.resolve(), args.timeout)
-        if args.command == "down":
-            return down(target)
-        return verify(target, not args.no_commit)
-    if args.command == "score-pod":
-        target = LocalTarget(root, check_environment(args.env), args.registry, args.port)
-        return score_pod(
-            target,
-            args.policy.resolve(),
-            args.registries_d.resolve(),
-            args.period,
-            args.bucket,
-            args.endpoint_url,
-            args.ca_bundle,
-        )
     if args.command == "released":
         release = read_release(root, check_environment(args.env))
         if release.digest == PLACEHOLDER:

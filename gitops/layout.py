@@ -21,6 +21,8 @@ OVERLAYS = Path("argocd/bikeshare/overlays")
 CHAMPION = paths.CHAMPION_IN_REPO
 IMAGE_NAME = "bikeshare"  # the image name in the kustomize base
 MODEL_VERSION_KEY = "bikeshare.acme-mlops.io/model-version"
+# The digest an overlay pins before its first release (nothing to run yet).
+PLACEHOLDER = "sha256:" + "0" * 64
 
 # NAME@sha256:<64 hex>; NAME is a registry path (host[:port]/repo...), no tag.
 _COMPONENT = r"[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*"

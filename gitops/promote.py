@@ -5,60 +5,30 @@ The result is a branch with one commit and a PR body; merging the PR is the appr
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
-from gitops import git
+from gitops import git, history
 from gitops.errors import Refusal
 from gitops.evidence import evidence_path, failed_checks, find
-from gitops.hold import held_digests
 from gitops.layout import ENVIRONMENTS, Release, check_digest, check_environment, release_path
 from gitops.pr_body import promotion_body
 from gitops.render import render_if_possible
 
-PROMOTION_TRAILER = "Promotion-Env"
-OVERRIDE_TRAILER = "Override"
 
-
-@dataclass(frozen=True)
-class Ran:
-    """A release as an environment ran it, and the commit that set it there."""
-
-    release: Release
-    commit: str
-
-
-def _release_at(root: Path, commit: str, path: Path) -> Release | None:
-    text = git.show(root, commit, path)
-    try:
-        return Release.loads(text) if text else None
-    except (KeyError, TypeError, StopIteration, ValueError):
-        return None  # an older layout of the file: not a release this CLI wrote
-
-
-def find_run(root: Path, env: str, digest: str) -> Ran:
+def find_run(root: Path, env: str, digest: str) -> history.Ran:
     """The newest commit that set `digest` in `env`; refuse if `env` never had it."""
-    path = release_path(env)
-    history = git.commits_touching(root, path)
-    for index, sha in enumerate(history):
-        release = _release_at(root, sha, path)
-        if release is None or release.digest != digest:
-            continue
-        # Walk back to the commit that introduced it (older commits may keep the same digest).
-        first = sha
-        for older in history[index + 1 :]:
-            older_release = _release_at(root, older, path)
-            if older_release is None or older_release.digest != digest:
-                break
-            first, release = older, older_release
-        return Ran(release, first)
-    raise Refusal(
-        f"{env} never ran {digest}: promote only a digest that {env} ran "
-        f"(see `git log -p -- {path.as_posix()}`)."
-    )
+    ran = history.find_run(root, env, digest)
+    if ran is None:
+        raise Refusal(
+            f"{env} never ran {digest}: promote only a digest that {env} ran "
+            f"(see `git log -p -- {release_path(env).as_posix()}`)."
+        )
+    return ran
 
 
-def gate(root: Path, source: str, target: str, digest: str, override: str | None) -> list[str]:
+def gate(
+    root: Path, source: str, target: str, digest: str, override: str | None
+) -> list[tuple[str, str]]:
     """Refuse a digest without a passing verification in `source`, or one rolled back out of
     `target`, unless an override gives a reason. Returns the commit's evidence trailers."""
     problems, trailers = [], []
@@ -70,18 +40,18 @@ def gate(root: Path, source: str, target: str, digest: str, override: str | None
             f"{source}'s verification of {digest[:19]} failed ({failed_checks(found[0])})"
         )
     else:
-        trailers.append(f"Verified-By: {found[1]}")
-    rolled_back = held_digests(root, target).get(digest)
+        trailers.append((history.VERIFIED_BY, found[1]))
+    rolled_back = history.held_digests(root, target).get(digest)
     if rolled_back:
         problems.append(f"{target} rolled {digest[:19]} back in {rolled_back[:12]}")
-        trailers.append(f"Held-By: {rolled_back}")
+        trailers.append((history.HELD_BY, rolled_back))
     if problems and not override:
         raise Refusal(
             "; ".join(problems) + ": promote it only with an override that says why "
             "(make promote OVERRIDE='reason')."
         )
     if problems:
-        trailers.append(f"{OVERRIDE_TRAILER}: {override}")
+        trailers.append((history.OVERRIDE, override))
     return trailers
 
 
@@ -133,9 +103,16 @@ def promote(
             f"promote({target}): {ran.release.image.rsplit('/', 1)[-1]}@{digest[:19]} "
             f"model {ran.release.model_version} from {source}\n\n"
             f"Copies the release that {source} ran since {ran.commit[:12]} to {target}.\n\n"
-            f"{PROMOTION_TRAILER}: {target}\nPromoted-From: {source}\n"
-            f"Source-Commit: {ran.commit}\nImage: {ran.release.ref}\n"
-            f"Model-Version: {ran.release.model_version}\n" + "".join(f"{t}\n" for t in trailers),
+            + history.trailers(
+                [
+                    (history.PROMOTION, target),
+                    (history.PROMOTED_FROM, source),
+                    (history.SOURCE_COMMIT, ran.commit),
+                    (history.IMAGE, ran.release.ref),
+                    (history.MODEL_VERSION, ran.release.model_version),
+                    *trailers,
+                ]
+            ),
         )
         rendered_after = render_if_possible(root, target)
     except BaseException:
@@ -146,7 +123,7 @@ def promote(
     body = promotion_body(
         root, source, target, ran.release, ran.commit, sha, rendered_before, rendered_after
     )
-    body += "\n### Verification and holds\n\n" + "".join(f"- {t}\n" for t in trailers)
+    body += "\n### Verification and holds\n\n" + "".join(f"- {k}: {v}\n" for k, v in trailers)
     (root / body_file).parent.mkdir(parents=True, exist_ok=True)
     (root / body_file).write_text(body)
     return branch, sha

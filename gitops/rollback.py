@@ -4,31 +4,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from gitops import git
+from gitops import git, history
 from gitops.errors import Refusal
 from gitops.layout import Release, check_environment, release_path
 from gitops.pr_body import rollback_body
-from gitops.promote import PROMOTION_TRAILER
-
-REVERTS_TRAILER = "Reverts-Promotion"
 
 
 def last_promotion(root: Path, env: str) -> str:
     """The newest promotion commit to `env` in HEAD's history that no rollback reverted yet."""
-    promotions = git.git(root, "log", "--format=%H", f"--grep=^{PROMOTION_TRAILER}: {env}$").split()
-    reverted = set(
-        git.git(
-            root,
-            "log",
-            f"--format=%(trailers:key={REVERTS_TRAILER},valueonly)",
-            "--grep",
-            f"^{REVERTS_TRAILER}: ",
-        ).split()
-    )
-    for sha in promotions:
-        if sha not in reverted:
-            return sha
-    raise Refusal(f"no promotion to {env} left to roll back in this branch's history.")
+    promotion = history.last_promotion(root, env)
+    if promotion is None:
+        raise Refusal(f"no promotion to {env} left to roll back in this branch's history.")
+    return promotion
 
 
 def rollback(root: Path, env: str, body_file: Path) -> tuple[str, str]:
@@ -57,8 +44,14 @@ def rollback(root: Path, env: str, body_file: Path) -> tuple[str, str]:
             None,
             f"rollback({env}): revert promotion {promotion[:12]}, back to model "
             f"{restored.model_version}\n\nThis reverts commit {promotion}.\n\n"
-            f"Rollback-Env: {env}\n{REVERTS_TRAILER}: {promotion}\nImage: {restored.ref}\n"
-            f"Model-Version: {restored.model_version}\n",
+            + history.trailers(
+                [
+                    (history.ROLLBACK, env),
+                    (history.REVERTS, promotion),
+                    (history.IMAGE, restored.ref),
+                    (history.MODEL_VERSION, restored.model_version),
+                ]
+            ),
         )
     except BaseException:
         git.git(root, "revert", "--abort", check=False)

@@ -66,4 +66,5 @@ endef
 CONTAINERS_DIR ?= $(CURDIR)/.containers
 IMAGE_SCRATCH ?= $(CONTAINERS_DIR)
 GITOPS = $(PY) -m gitops
+KUBEPLAY = $(PY) -m kubeplay
 PERIOD ?=

@@ -1,7 +1,7 @@
 ##@ Platform: account values, cluster registrations, Argo CD
 # Day one on a real account (argocd/README.md "Day one"): account values from one file, the
 # Terraform → Argo CD hand-over (gitops-bridge), and the pinned Argo CD install.
-PLATFORM = $(PY) -m platform_config
+PLATFORM = $(PY) -m platform_setup
 # Argo CD, installed once per cluster from the upstream release manifest, pinned by version
 # AND sha256 (of the file at raw.githubusercontent.com/argoproj/argo-cd/<tag>/manifests/
 # install.yaml, i.e. of the tag's git blob). Bump both together.

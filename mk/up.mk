@@ -22,15 +22,15 @@ up: venv image-tools ## Play ENV=staging|prod as git pins it (podman kube play);
 	  echo "Releasing the current champion to staging first, as the release workflow does (make release)."; \
 	  $(MAKE) release ENV=staging; fi
 	@$(MAKE) registry-start >/dev/null
-	@$(GITOPS) up $(UP_ARGS)
+	@$(KUBEPLAY) up $(UP_ARGS)
 
 .PHONY: down
 down: venv ## Remove the pod that make up played for ENV
-	@$(GITOPS) down $(UP_ARGS)
+	@$(KUBEPLAY) down $(UP_ARGS)
 
 .PHONY: verify
 verify: venv ## Run ENV's verification Job pod against the played pod; commit the evidence [COMMIT=0]
-	@$(GITOPS) verify $(UP_ARGS) $(if $(filter 0 no false,$(COMMIT)),--no-commit)
+	@$(KUBEPLAY) verify $(UP_ARGS) $(if $(filter 0 no false,$(COMMIT)),--no-commit)
 
 .PHONY: golden
 golden: register ## Write config/golden.json: a few rows and the champion's exact answers
@@ -41,5 +41,5 @@ score-pod: venv image-tools moto-start ## Play the scoring CronJob's pod once on
 	@$(MAKE) registry-start >/dev/null
 	@$(MOTO_CREDS) bucket=$$(MAKE=$(MAKE) PYTHON=$(PY) MOTO_ENDPOINT=$(MOTO_ENDPOINT) MOTO_DIR=$(MOTO_DIR) \
 	    $(SCRIPTS)/stage.sh '$(or $(PERIOD),2011-12)') && \
-	  $(GITOPS) score-pod $(UP_ARGS) --period '$(or $(PERIOD),2011-12)' --bucket "$$bucket" \
+	  $(KUBEPLAY) score-pod $(UP_ARGS) --period '$(or $(PERIOD),2011-12)' --bucket "$$bucket" \
 	    --endpoint-url $(MOTO_ENDPOINT) --ca-bundle $(MOTO_DIR)/cert.pem

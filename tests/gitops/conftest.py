@@ -82,7 +82,7 @@ def argocd_docs() -> list[dict]:
 @pytest.fixture(scope="session")
 def cluster_secrets() -> list[dict]:
     """The committed cluster registrations (argocd/clusters/)."""
-    from platform_config.cli import registered_clusters
+    from platform_setup.cli import registered_clusters
 
     return registered_clusters(ROOT)
 
@@ -90,7 +90,7 @@ def cluster_secrets() -> list[dict]:
 @pytest.fixture(scope="session")
 def expanded_apps(argocd_docs, cluster_secrets) -> list[dict]:
     """Every Application the ApplicationSets generate for the committed registrations
-    (our expansion of the cluster generator, platform_config/appsets.py, not Argo CD's)."""
-    from platform_config.appsets import expand_all
+    (our expansion of the cluster generator, platform_setup/appsets.py, not Argo CD's)."""
+    from platform_setup.appsets import expand_all
 
     return expand_all(argocd_docs, cluster_secrets)

@@ -1,6 +1,6 @@
 """Argo CD objects: JSON schemas (@kubernetes-models/argo-cd) and the project's restrictions,
 on the objects the root syncs and on every Application the ApplicationSets generate for the
-committed cluster registrations (our expansion, platform_config/appsets.py)."""
+committed cluster registrations (our expansion, platform_setup/appsets.py)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from gitops.layout import ENVIRONMENTS, OVERLAYS
-from platform_config.config import load
+from platform_setup.config import load
 
 from .conftest import ROOT, require_tool
 

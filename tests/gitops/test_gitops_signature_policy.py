@@ -6,7 +6,7 @@ from pathlib import Path
 
 import yaml
 
-from platform_config.config import load
+from platform_setup.config import load
 
 ROOT = Path(__file__).resolve().parents[2]
 POLICY = yaml.safe_load((ROOT / "argocd/policies/verify-image-signatures.yaml").read_text())

@@ -13,13 +13,13 @@ import subprocess
 import pytest
 import yaml
 
-from platform_config.appsets import expand_all
+from platform_setup.appsets import expand_all
 from tests.fixtures.terraform_local import plan_environment
 
 from .conftest import ROOT, kustomize
 from .test_gitops_argocd import validate_argo
 from .test_gitops_manifests import kubernetes_validate
-from .test_platform_config import CLI, copy_tree, edit_config
+from .test_platform_setup import CLI, copy_tree, edit_config
 
 NEW = "qa"
 MOTO_ACCOUNT = "123456789012"  # the emulator's account: the provider refuses any other

@@ -30,14 +30,16 @@ def git(repo: Path, *args: str) -> str:
 
 
 def gitops(repo: Path, *args: str, registry: str = "", scratch: Path | None = None, port=PORT):
-    """`python -m gitops` as make up/verify/down call it, against REPO."""
-    extra = []
+    """`python -m gitops` (or `-m kubeplay` for the podman commands) as make calls it."""
+    extra, package = [], "gitops"
+    if args[0] in ("up", "down", "verify", "score-pod"):
+        package = "kubeplay"
     if args[0] in ("up", "down", "verify"):
         extra = ["--registry", registry, "--port", str(port), "--timeout", "120"]
         extra += ["--policy", str(scratch / "policy.json")]
         extra += ["--registries-d", str(scratch / "registries.d")]
     return subprocess.run(
-        [sys.executable, "-m", "gitops", "--root", str(repo), *args, *extra],
+        [sys.executable, "-m", package, "--root", str(repo), *args, *extra],
         capture_output=True,
         text=True,
         cwd=REPO,
@@ -308,7 +310,7 @@ def test_down_removes_the_pod(played, registry_of, image_dirs):
 def test_the_scoring_cronjob_pod_scores_a_month_on_the_local_stack(
     signed, image_dirs, registry_of, tf_local_stack, moto_ca_bundle, tmp_path
 ):
-    """Item 6 of issue 16: the CronJob's pod template, played once against the local stack
+    """The CronJob's pod template, played once against the local stack
     (terraform/envs/local applied on moto); its output checked in the bucket."""
     import io
 

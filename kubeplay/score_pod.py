@@ -11,11 +11,12 @@ from __future__ import annotations
 import copy
 from pathlib import Path
 
-from gitops import podman
 from gitops.errors import Failed, Refusal
-from gitops.job_pod import pod_from_template, run_once
-from gitops.local import LocalTarget, render_local
-from gitops.play import PLACEHOLDER, check_pinned, containers, pinned_release
+from gitops.layout import PLACEHOLDER
+from kubeplay import podman
+from kubeplay.job_pod import pod_from_template, run_once
+from kubeplay.local import LocalTarget, render_local
+from kubeplay.play import check_pinned, containers, pinned_release
 
 CA_FILE = "/etc/moto-ca.pem"  # only the certificate, not the emulator's key next to it
 

@@ -10,9 +10,9 @@ import yaml
 from gitops import git
 from gitops.errors import Failed, Refusal
 from gitops.evidence import dumps, evidence_path, failed_checks, record_for
-from gitops.job_pod import pod_from_template, run_once
-from gitops.local import LocalTarget
-from gitops.play import Played, pinned_release
+from kubeplay.job_pod import pod_from_template, run_once
+from kubeplay.local import LocalTarget
+from kubeplay.play import Played, pinned_release
 
 RUNNER = "podman kube play (local): the verification Job's pod template against the played pod"
 

@@ -16,9 +16,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from platform_config import registration
-from platform_config.config import Environment, Platform
-from platform_config.errors import ConfigError
+from platform_setup import registration
+from platform_setup.config import Environment, Platform
+from platform_setup.errors import ConfigError
 
 OVERLAY = "argocd/bikeshare/overlays/{env}/kustomization.yaml"
 RELEASE = "argocd/bikeshare/overlays/{env}/release/kustomization.yaml"

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import yaml
 
-from platform_config.errors import ConfigError
+from platform_setup.errors import ConfigError
 
 CONFIG = Path("config/platform.yaml")
 PROJECT = "bikeshare"  # Terraform's `project` variable: prefix of every name it creates

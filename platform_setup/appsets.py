@@ -13,7 +13,7 @@ from __future__ import annotations
 import copy
 import re
 
-from platform_config.errors import ConfigError
+from platform_setup.errors import ConfigError
 
 FINALIZER = "resources-finalizer.argocd.argoproj.io"
 EXPRESSION = re.compile(r"\{\{-?\s*(.*?)\s*-?\}\}")

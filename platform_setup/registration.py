@@ -15,8 +15,8 @@ from pathlib import Path
 
 import yaml
 
-from platform_config.config import Platform
-from platform_config.errors import ConfigError
+from platform_setup.config import Platform
+from platform_setup.errors import ConfigError
 
 CLUSTERS = Path("argocd/clusters")
 IN_CLUSTER = "https://kubernetes.default.svc"

@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from platform_config import configure, registration
-from platform_config.appsets import expand_all
-from platform_config.config import CONFIG, load
-from platform_config.errors import ConfigError
+from platform_setup import configure, registration
+from platform_setup.appsets import expand_all
+from platform_setup.config import CONFIG, load
+from platform_setup.errors import ConfigError
 
 from .conftest import ROOT, kustomize
 from .test_gitops_manifests import kubernetes_validate
@@ -26,7 +26,7 @@ FIXTURE = Path(__file__).parent / "fixtures" / "gitops_bridge_staging.json"
 # What configure reads and writes: copied into temporary trees by the tests below.
 TREES = ("config", "argocd", ".github", "terraform/envs")
 SCANNED = ("argocd", ".github")
-CLI = (sys.executable, "-m", "platform_config")
+CLI = (sys.executable, "-m", "platform_setup")
 
 
 def copy_tree(dest: Path) -> Path:
@@ -74,7 +74,7 @@ def test_configure_check_fails_on_drift(tmp_path):
     release = root / "argocd/bikeshare/overlays/prod/release/kustomization.yaml"
     release.write_text(release.read_text().replace(load(ROOT).registry_host, "example.org"))
     proc = subprocess.run(
-        [sys.executable, "-m", "platform_config", "--root", str(root), "configure", "--check"],
+        [sys.executable, "-m", "platform_setup", "--root", str(root), "configure", "--check"],
         capture_output=True,
         text=True,
         cwd=ROOT,
@@ -129,7 +129,7 @@ def test_bad_config_is_refused_and_nothing_is_written(tmp_path, change, message)
     edit_config(root, change)
     before = {p: p.read_bytes() for t in SCANNED for p in (root / t).rglob("*") if p.is_file()}
     proc = subprocess.run(
-        [sys.executable, "-m", "platform_config", "--root", str(root), "configure"],
+        [sys.executable, "-m", "platform_setup", "--root", str(root), "configure"],
         capture_output=True,
         text=True,
         cwd=ROOT,

@@ -11,16 +11,16 @@ from pathlib import Path
 
 import yaml
 
-from platform_config import appsets, configure, registration
-from platform_config.config import load
-from platform_config.errors import ConfigError
+from platform_setup import appsets, configure, registration
+from platform_setup.config import load
+from platform_setup.errors import ConfigError
 
 APPS = Path("argocd/apps")
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="python -m platform_config",
+        prog="python -m platform_setup",
         description="Account values from config/platform.yaml, cluster registrations, "
         "ApplicationSet expansion.",
     )

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import yaml
 
-from gitops import podman
 from gitops.errors import Refusal
+from kubeplay import podman
 
 
 def pod_from_template(doc: dict) -> dict:

@@ -1,6 +1,6 @@
 """make up / make down: run what git pins for an environment with `podman kube play`.
 
-up: render the overlay (with the local layer, gitops/local.py) → every image pinned by
+up: render the overlay (with the local layer, kubeplay/local.py) → every image pinned by
 digest → pull each through the signature policy → play the Deployment → wait until podman
 runs the manifest's own probes successfully (liveness as podman's health check, readiness
 executed in the container) → print the URL. Kinds podman cannot run are listed, never
@@ -19,12 +19,12 @@ from pathlib import Path
 
 import yaml
 
-from gitops import git, podman
+from gitops import git
 from gitops.errors import Refusal
-from gitops.layout import IMAGE_REF, Release, read_release, release_path
-from gitops.local import LocalTarget, render_local
+from gitops.layout import IMAGE_REF, PLACEHOLDER, Release, read_release, release_path
+from kubeplay import podman
+from kubeplay.local import LocalTarget, render_local
 
-PLACEHOLDER = "sha256:" + "0" * 64
 # What podman 4.3 plays from these manifests; everything else is listed with the reason.
 PLAYED = ("Deployment",)
 NOT_PLAYED = {

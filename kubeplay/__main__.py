@@ -1,0 +1,5 @@
+import sys
+
+from kubeplay.cli import main
+
+sys.exit(main())

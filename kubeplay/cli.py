@@ -1,0 +1,84 @@
+"""Command line: one sentence on stderr and a non-zero exit for every refusal."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from gitops import git
+from gitops.errors import Failed, Refusal
+from gitops.layout import check_environment
+from kubeplay.local import LocalTarget
+from kubeplay.play import down, up
+from kubeplay.score_pod import score_pod
+from kubeplay.verify_run import verify
+
+DESCRIPTION = (
+    "Run what git pins for an environment on this machine with podman kube play: play it, "
+    "verify it with its verification Job's pod, play the scoring CronJob's pod once."
+)
+
+
+def _common(p: argparse.ArgumentParser, timeout: float) -> None:
+    p.add_argument("--env", required=True)
+    p.add_argument("--registry", default="127.0.0.1:5000", help="loopback registry host:port")
+    p.add_argument("--port", type=int, default=3101, help="hostPort on 127.0.0.1")
+    p.add_argument("--policy", type=Path, default=Path(".containers/policy.json"))
+    p.add_argument("--registries-d", type=Path, default=Path(".containers/registries.d"))
+    p.add_argument("--timeout", type=float, default=timeout, help="seconds to wait for ready")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m kubeplay", description=DESCRIPTION)
+    parser.add_argument("--root", type=Path, help="repository root (default: git top level)")
+    sub = parser.add_subparsers(dest="command", required=True)
+    for name, text in (
+        ("up", "play ENV's rendered overlay with podman kube play (pulls through the policy)"),
+        ("down", "remove the pod `up` played for ENV"),
+        ("verify", "run ENV's verification Job pod against the played pod; record the result"),
+    ):
+        p = sub.add_parser(name, help=text)
+        _common(p, 240)
+        p.add_argument("--no-commit", action="store_true", help="verify: do not commit")
+
+    p = sub.add_parser("score-pod", help="play the scoring CronJob's pod once against moto")
+    _common(p, 180)
+    p.add_argument("--period", required=True, help="YYYY-MM staged in the bucket")
+    p.add_argument("--bucket", required=True)
+    p.add_argument("--endpoint-url", required=True, help="the moto server")
+    p.add_argument("--ca-bundle", type=Path, required=True, help="the moto server's certificate")
+    return parser
+
+
+def run(args: argparse.Namespace) -> str:
+    root = args.root.resolve() if args.root else git.toplevel(Path.cwd())
+    target = LocalTarget(root, check_environment(args.env), args.registry, args.port)
+    if args.command == "up":
+        return up(target, args.policy.resolve(), args.registries_d.resolve(), args.timeout)
+    if args.command == "down":
+        return down(target)
+    if args.command == "verify":
+        return verify(target, not args.no_commit)
+    return score_pod(
+        target,
+        args.policy.resolve(),
+        args.registries_d.resolve(),
+        args.period,
+        args.bucket,
+        args.endpoint_url,
+        args.ca_bundle,
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        print(run(args))
+    except Refusal as refusal:
+        print(f"kubeplay {args.command}: {str(refusal).rstrip('.')}.", file=sys.stderr)
+        return 1
+    except Failed as failure:
+        print(failure, file=sys.stderr)
+        return 1
+    return 0

@@ -1,5 +1,0 @@
-import sys
-
-from platform_config.cli import main
-
-sys.exit(main())
