@@ -26,10 +26,10 @@ from pathlib import Path
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from bento.bentoml_fixes.model_store import use_model_store
 from model import paths, registry
 from model import record as records
 from model.artifact import ArtifactError
+from model.bentoml_store import use_model_store
 from model.predictor import Predictor
 from scoring import drift as live_drift
 from scoring.rows import BatchError, Scored, read_rows, sample, score_rows

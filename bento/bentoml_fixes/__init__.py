@@ -16,9 +16,11 @@ behaviour on a bare BentoML service and fails once the pinned BentoML stops beha
 | openapi_document     | 3.0/3.1 mix, BentoML's own info and error schemas in the document |
 | get_routes           | APIs are POST only (GET /version)                                 |
 | image_entrypoint     | no entrypoint option on `bentoml.images.Image` (SageMaker `serve`) |
-| model_store          | no public way to load models from a bento's models/ folder        |
+| model/bentoml_store  | no public way to load models from a bento's models/ folder; it    |
+|                      | lives in model/ (scoring and release must not import `bento`),    |
+|                      | with the one version pin (pinned.py re-exports the guard)          |
 
 `install.apply` puts the ASGI ones in place on a service class, in the one order that works;
-the service (bento/service.py) calls it once. The scoring job imports model_store alone, so
-this file imports nothing. This package must not import bento.service.
+the service (bento/service.py) calls it once. This file imports nothing, so a module of the
+package can be imported alone. This package must not import bento.service.
 """

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from bento.bentoml_fixes.model_store import model_store_at
 from model import artifact, registry
+from model.bentoml_store import model_store_at
 from model.cli import main
 
 from .conftest import REPO

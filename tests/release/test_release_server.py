@@ -6,8 +6,8 @@ import pytest
 from mlflow import MlflowClient
 from mlflow.artifacts import download_artifacts
 
-from bento.bentoml_fixes.model_store import model_store_at
 from model import artifact, registry
+from model.bentoml_store import model_store_at
 from model.cli import main
 
 pytestmark = pytest.mark.slow

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from bento.bentoml_fixes.model_store import model_store_at
 from model import registry
+from model.bentoml_store import model_store_at
 
 from .conftest import REPO
 from .test_release import release

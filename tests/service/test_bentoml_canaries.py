@@ -22,10 +22,10 @@ from openapi_spec_validator.validation.exceptions import OpenAPIValidationError
 from pydantic import TypeAdapter
 from pydantic_core import to_json
 
-from bento.bentoml_fixes import pinned
-from bento.bentoml_fixes.model_store import model_store_at
 from bento.bentoml_fixes.request_timeout import replace_timeout_middleware
 from bento.bentoml_fixes.validation_log import BENTOML_REQUEST_LOGGER
+from model import bentoml_store
+from model.bentoml_store import model_store_at
 from tests.service.bare_bentoml_service import Bare, Row
 
 SENTINEL = "zq-canary-5521"
@@ -249,6 +249,6 @@ def test_models_are_not_read_from_bento_path(tmp_path, monkeypatch):
 
 # pinned.py
 def test_private_accesses_refuse_another_bentoml_version(monkeypatch):
-    monkeypatch.setattr(pinned, "WRITTEN_FOR", "0.0.0")
+    monkeypatch.setattr(bentoml_store, "BENTOML_WRITTEN_FOR", "0.0.0")
     with pytest.raises(RuntimeError, match=r"written for 0\.0\.0"):
         replace_timeout_middleware(object)

@@ -1,4 +1,10 @@
-"""Load models from a bento's own models/ folder outside `bentoml serve`.
+"""The BentoML version this project's private BentoML accesses were written for, and the one
+such access the model side needs: loading models from a bento's own models/ folder.
+
+This is the BentoML workaround that lives outside bento/bentoml_fixes/: the scoring job and the
+release path use it, and neither may import `bento` (scoring runs without the service; `model`
+imports no other package). bento/bentoml_fixes/pinned.py re-exports the version guard, so the
+pin stays in one place: BENTOML_WRITTEN_FOR below.
 
 Upstream behaviour (BentoML 1.4.39): `bentoml serve BENTO` points the global model store at the
 bento's models/ folder, but nothing public does that for other code running from the same
@@ -16,9 +22,21 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator
+from importlib.metadata import version
 from pathlib import Path
 
-from bento.bentoml_fixes.pinned import require_written_for
+BENTOML_WRITTEN_FOR = "1.4.39"
+
+
+def require_written_for() -> None:
+    """RuntimeError unless the installed BentoML is the version the private accesses know."""
+    found = version("bentoml")
+    if found != BENTOML_WRITTEN_FOR:
+        raise RuntimeError(
+            f"bentoml {found} is installed but the BentoML workarounds (bento/bentoml_fixes/, "
+            f"model/bentoml_store.py) were written for {BENTOML_WRITTEN_FOR}; re-check their "
+            "private accesses before upgrading."
+        )
 
 
 def use_model_store(directory: Path) -> None:
