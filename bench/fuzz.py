@@ -68,8 +68,10 @@ def _sender(operation, mode, base_url, session, statuses, failures):
     return send
 
 
-def _is_problem(response: requests.Response) -> bool:
-    if response.headers.get("content-type") != "application/problem+json":
+def _is_problem(response) -> bool:
+    """Problem details of the answer's own status (schemathesis lists each header's values)."""
+    media = response.headers.get("content-type")
+    if (media[0] if isinstance(media, list) else media) != "application/problem+json":
         return False
     body = response.json()
     return body.get("status") == response.status_code and bool(body.get("detail"))
