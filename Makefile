@@ -22,6 +22,7 @@ include mk/hygiene.mk
 include mk/monitoring.mk
 include mk/mlflow.mk
 include mk/sagemaker.mk
+include mk/postman.mk
 include mk/up.mk
 include mk/feedback.mk
 

@@ -1,7 +1,8 @@
 """Schema fuzzing from the service's own OpenAPI document (schemathesis + hypothesis).
 
 Every operation in /docs.json gets valid (positive) and invalid (negative) generated requests;
-the only verdict is "no 5xx": bad input must be a clear 4xx, never a crash.
+the verdict is "no 5xx, and every 4xx in the service's one error shape": bad input must be a
+clear 4xx answered as RFC 9457 problem details (bento/problems.py), never a crash.
 
     python -m bench.fuzz --examples 300            # serves the service itself
     python -m bench.fuzz --url http://127.0.0.1:3000 --examples 300
@@ -25,7 +26,8 @@ from schemathesis.generation.modes import GenerationMode
 def fuzz(base_url: str, examples: int, seed: int = 7) -> tuple[Counter, list[str]]:
     """Send up to `examples` generated requests per operation and mode.
 
-    Returns the status counts and a description of every 5xx answer."""
+    Returns the status counts and a description of every 5xx answer and of every 4xx answer
+    that is not problem details of its own status."""
     schema = schemathesis.openapi.from_url(f"{base_url}/docs.json")
     statuses: Counter = Counter()
     failures: list[str] = []
@@ -60,8 +62,19 @@ def _sender(operation, mode, base_url, session, statuses, failures):
         statuses[response.status_code] += 1
         if response.status_code >= 500:
             failures.append(f"{operation.label} ({mode}): {response.status_code}")
+        elif response.status_code >= 400 and not _is_problem(response):
+            failures.append(f"{operation.label} ({mode}): {response.status_code} not a problem")
 
     return send
+
+
+def _is_problem(response) -> bool:
+    """Problem details of the answer's own status (schemathesis lists each header's values)."""
+    media = response.headers.get("content-type")
+    if (media[0] if isinstance(media, list) else media) != "application/problem+json":
+        return False
+    body = response.json()
+    return body.get("status") == response.status_code and bool(body.get("detail"))
 
 
 def main() -> None:

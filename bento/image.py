@@ -12,7 +12,7 @@ the Dockerfile and `make image` (mk/image.mk) containerizes it. Why this shape:
   never imported) and checks the rest; `make image` squashes the layers so that removal
   really shrinks the image.
 - The entrypoint is bento/entrypoint.sh (SageMaker's `serve` argument -> port 8080) in front
-  of BentoML's own; model/compat.py puts it into each bento.
+  of BentoML's own; bento/bentoml_fixes/image_entrypoint.py puts it into each bento.
 - BASE_IMAGE is the base's name; `make image` pins the build to the base's recorded image ID
   (`podman build --from`), and labels the image with it.
 """
@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from model import compat
+from bento.bentoml_fixes.image_entrypoint import image_with_entrypoint
 
 BASE_IMAGE = "localhost/bikeshare-base:bookworm"
 REQUIREMENTS = Path(__file__).with_name("requirements.txt")
@@ -52,7 +52,7 @@ SLIM = (
 )
 
 IMAGE = (
-    compat.image_with_entrypoint(ENTRYPOINT)(
+    image_with_entrypoint(ENTRYPOINT)(
         base_image=BASE_IMAGE, distro="custom", lock_python_packages=False
     )
     .python_packages(*pinned_requirements())

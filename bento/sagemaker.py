@@ -17,12 +17,14 @@ same text means in /predict's JSON: in a numeric column an integer literal is an
 a decimal literal (or nan, inf) a number; anything else, and every cell of a category column,
 is a string. So `8.5` in `hr` and `24` in `hr` get exactly the answers `"hr": 8.5` and
 `"hr": 24` get. A header line, a row with the wrong number of values, or a body that is not
-UTF-8 CSV answers 400 with one sentence that names no value; so does a body of over
-MAX_RECORDS rows (the limit of /predict), read no further than that. Batch Transform must
+UTF-8 CSV answers 400 (problem details, bento/problems.py) with one sentence that names no
+value; so does a body of over MAX_RECORDS rows (the limit of /predict), read no further than
+that. Batch Transform must
 therefore send at most MAX_RECORDS rows per request (BatchStrategy=SingleRecord, or
 MultiRecord with a payload that small); large sets belong to the scoring job (scoring/).
-Bodies are size-limited by bento/guards.py before they get here (it lets text/csv through on
-/invocations only).
+Bodies are size-limited by bento/bentoml_fixes/request_limits.py before they get here (it
+lets text/csv through on /invocations only). The CSV rules are plain functions
+(`records_from_csv`, `json_from_csv`), so other entry points give the same answers.
 """
 
 from __future__ import annotations
@@ -34,7 +36,8 @@ import json
 import re
 from typing import Any
 
-from bento.guards import json_response
+from bento import problems
+from bento.asgi import read_body, send_problem
 from bento.schemas import MAX_RECORDS
 from model.schema import BY_NAME, FEATURES
 
@@ -95,6 +98,17 @@ def records_from_csv(body: bytes) -> list[dict[str, Any]]:
     return records
 
 
+def json_from_csv(body: bytes) -> bytes:
+    """A CSV body as /predict's JSON body (the request model then judges it), else 400."""
+    try:
+        records = records_from_csv(body)
+    except CsvError as error:
+        sentence = str(error)
+        raise problems.Problem(400, sentence[0].upper() + sentence[1:].rstrip(".") + ".") from None
+    # allow_nan: a "nan" cell reaches the request model, which refuses it as in JSON.
+    return json.dumps({"records": records}).encode()
+
+
 def media_type(scope: Scope) -> str:
     for key, raw in scope["headers"]:
         if key == b"content-type":
@@ -105,18 +119,6 @@ def media_type(scope: Scope) -> str:
 def at(scope: Scope, path: str) -> Scope:
     """The same request addressed to another route of the service."""
     return {**scope, "path": path, "raw_path": path.encode()}
-
-
-async def read_body(receive: Any) -> bytes | None:
-    """The whole request body (already size-checked by the guard); None if the client left."""
-    chunks, more = [], True
-    while more:
-        message = await receive()
-        if message["type"] == "http.disconnect":
-            return None
-        chunks.append(message.get("body", b""))
-        more = message.get("more_body", False)
-    return b"".join(chunks)
 
 
 class SageMakerRoutes:
@@ -141,13 +143,10 @@ class SageMakerRoutes:
         if body is None:
             return
         try:
-            records = records_from_csv(body)
-        except CsvError as err:
-            for message in json_response(400, str(err)):
-                await send(message)
+            payload = json_from_csv(body)
+        except problems.Problem as problem:
+            await send_problem(send, problem)
             return
-        # allow_nan: a "nan" cell reaches the request model, which refuses it as in JSON.
-        payload = json.dumps({"records": records}).encode()
         headers = [
             (key, raw)
             for key, raw in scope["headers"]

@@ -1,34 +1,31 @@
-"""Online and batch prediction for the champion model, with health, readiness and metrics.
+"""Bike rentals per hour: online, batch and explained predictions of the champion model.
 
-BentoML provides /livez, /readyz and /metrics; this module adds /predict, /predict_batch and
-/version, the guards in bento/guards.py that turn bad requests into clear 4xx answers, a valid
-OpenAPI document (bento/openapi.py) and the model's metrics (bento/metrics.py).
+Read it as BentoML's quickstart: a service class, its model, three APIs. What this service adds
+around BentoML is one call at the end (bento/bentoml_fixes/, each workaround with its upstream
+issue), plus its own pieces: request rules as plain functions (bento/request_checks.py), one
+error shape (bento/problems.py), its OpenAPI description (bento/openapi.py), SageMaker's
+routes (bento/sagemaker.py) and its Prometheus metrics (bento/metrics.py). BentoML provides
+/livez, /readyz, /metrics and /docs.json.
 """
 
 from __future__ import annotations
 
 import gc
-import json
-import logging
 import os
-import sys
+from functools import partial
 from typing import Annotated, Any
 
 import bentoml
 from pydantic import Field
 
-from bento import lean_api, metrics
+from bento import champion, metrics, openapi
+from bento.bentoml_fixes import lean_route
+from bento.bentoml_fixes.install import apply as install_bentoml_fixes
 from bento.explain import MAX_EXPLAIN_ROWS, Explainer, Explanation, explanation
-from bento.guards import RequestGuard, hide_request_data_in_logs
 from bento.image import IMAGE
-from bento.lean_api import LeanAPI
-from bento.openapi import VERSION_PATH, OpenAPIRoute
+from bento.model_version_header import ModelVersionHeader
 from bento.sagemaker import SageMakerRoutes
 from bento.schemas import MAX_BODY_BYTES, MAX_RECORDS, Columns, Prediction, Record
-from bento.traffic_timeout import TimeoutMiddleware
-from bento.version_route import VersionRoute
-from model import compat, paths, registry
-from model.artifact import ArtifactError
 from model.schema import FEATURES
 
 # numpy, pandas and scikit-learn are imported in the worker only (in Bikeshare.__init__):
@@ -40,34 +37,7 @@ from model.schema import FEATURES
 # many workers as cores, more threads only contend: 10x slower on a busy 2-core host.
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
-CHAMPION = json.loads(paths.CHAMPION.read_text())
-EXIT_BAD_MODEL = 3
-
-# The model file must be the bytes the champion record pins, checked here at import: in the
-# `bentoml serve` process before it starts any worker (a worker failing in __init__ is
-# restarted forever), and again in each worker. Pickle runs code when loaded: check first.
-try:
-    registry.check_stored(CHAMPION)
-except ArtifactError as err:
-    print(f"error: {err}", file=sys.stderr, flush=True)
-    sys.exit(EXIT_BAD_MODEL)
-
-hide_request_data_in_logs()
-# BentoML's request timeout keeps every request's context alive for the whole timeout; ours
-# cancels its timer (bento/traffic_timeout.py). Swapped in before any server builds its app.
-compat.replace_timeout_middleware(TimeoutMiddleware)
-logger = logging.getLogger("bentoml.service.bikeshare")
-
-
-def version_payload() -> dict:
-    return {
-        "model_version": CHAMPION["version"],
-        "bento_model_tag": CHAMPION["bento_model_tag"],
-        "data_fingerprint": CHAMPION["data"]["fingerprint"],
-        "trained_on": CHAMPION["trained_on"],
-        "metrics": CHAMPION["metrics"]["overall"],
-        "code_commit": CHAMPION["code_commit"],
-    }
+CHAMPION = champion.checked_record()  # exits 3 unless the stored model is the reviewed bytes
 
 
 @bentoml.service(
@@ -97,25 +67,16 @@ class Bikeshare:
         from model.predictor import Predictor
 
         self.predictor = Predictor(bentoml.sklearn.load_model(self.model_ref))
+        self.version = CHAMPION["version"]
+        self.metrics = metrics.create(self.version, CHAMPION["data"]["fingerprint"][:16])
+        self.explainer: Explainer | None = None  # shap loads on the first explanation
         # Everything loaded so far lives as long as the worker: freeze it out of the garbage
         # collector. A full collection then scans only per-request objects (measured in a
         # worker-like process on the busy host: 220-260 ms -> ~0 ms).
         gc.collect()
         gc.freeze()
-        self.version = CHAMPION["version"]
-        self.metrics = metrics.create(self.version, CHAMPION["data"]["fingerprint"][:16])
         # From here on this worker's /predict and /predict_batch go through the lean route.
-        lean_api.serve(self.rentals, self.version)
-
-    def rentals(self, columns: dict[str, list]) -> Any:
-        """Predicted rentals for validated columns, observed in the metrics."""
-        rentals = self.predictor.predict(columns)
-        self.metrics.observe(rentals)
-        return rentals
-
-    def _predict(self, columns: dict[str, list]) -> Prediction:
-        """Predict from validated columns (feature name -> values, all the same length)."""
-        return Prediction(rentals=self.rentals(columns).tolist(), model_version=self.version)
+        lean_route.serve(self.rentals, self.version)
 
     # async: a single-row prediction takes well under a millisecond, less than the hop to
     # BentoML's worker thread; /predict_batch stays sync so that long batches run off the loop.
@@ -123,30 +84,43 @@ class Bikeshare:
     async def predict(
         self, records: Annotated[list[Record], Field(min_length=1, max_length=MAX_RECORDS)]
     ) -> Prediction:
-        """Predict rentals for a list of hours (online, up to MAX_RECORDS per request)."""
-        return self._predict({name: [getattr(r, name) for r in records] for name in FEATURES})
+        """Predicted rentals for a list of hours (online, up to 1,000 records per request)."""
+        return self.prediction({name: [getattr(r, name) for r in records] for name in FEATURES})
 
     @bentoml.api
     def predict_batch(self, columns: Columns) -> Prediction:
-        """Predict rentals for a large batch sent column by column."""
-        return self._predict({name: getattr(columns, name) for name in FEATURES})
+        """Predicted rentals for a large batch sent column by column (up to 100,000 rows)."""
+        return self.prediction({name: getattr(columns, name) for name in FEATURES})
 
     @bentoml.api
     def explain(
         self, records: Annotated[list[Record], Field(min_length=1, max_length=MAX_EXPLAIN_ROWS)]
     ) -> Explanation:
         """Each feature's contribution to log(predicted rentals) and the base value (SHAP)."""
-        if getattr(self, "explainer", None) is None:  # shap loads on the first explanation
+        if self.explainer is None:
             self.explainer = Explainer(self.predictor.pipeline)
         columns = {name: [getattr(r, name) for r in records] for name in FEATURES}
         return explanation(self.explainer, columns, self.version)
 
+    def rentals(self, columns: dict[str, list]) -> Any:
+        """Predicted rentals for validated columns, observed in the metrics."""
+        rentals = self.predictor.predict(columns)
+        self.metrics.observe(rentals)
+        return rentals
 
-Bikeshare.add_asgi_middleware(RequestGuard, max_body_bytes=MAX_BODY_BYTES)
-Bikeshare.add_asgi_middleware(VersionRoute, payload=version_payload())
-Bikeshare.add_asgi_middleware(SageMakerRoutes)  # GET /ping, POST /invocations: bento/sagemaker.py
-# Inside BentoML's metrics and timeout middleware and after the guards (added in this order).
-Bikeshare.add_asgi_middleware(LeanAPI, batch_threads=Bikeshare.config["threads"])
-Bikeshare.add_asgi_middleware(
-    OpenAPIRoute, service=Bikeshare, paths={"/version": VERSION_PATH}, version=CHAMPION["version"]
+    def prediction(self, columns: dict[str, list]) -> Prediction:
+        return Prediction(rentals=self.rentals(columns).tolist(), model_version=self.version)
+
+
+install_bentoml_fixes(
+    Bikeshare,
+    max_body_bytes=MAX_BODY_BYTES,
+    get_routes={"/version": champion.version_payload(CHAMPION)},
+    describe=partial(
+        openapi.describe,
+        model_version=CHAMPION["version"],
+        version_payload=champion.version_payload(CHAMPION),
+    ),
+    outer=[(ModelVersionHeader, {"version": CHAMPION["version"]})],
+    inner=[SageMakerRoutes],  # GET /ping -> /readyz, POST /invocations -> /predict
 )

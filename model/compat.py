@@ -1,27 +1,18 @@
-"""Every private BentoML and scikit-learn API this project touches, in one place.
+"""Every private scikit-learn API this project touches, in one place.
 
-Written for the versions below (pinned in pyproject.toml). On any other version:
-- scikit-learn: `hgb_internals` raises Unsupported, and the predictor (model/predictor.py)
-  logs a line and predicts through the public pipeline instead of its fast paths;
-- BentoML: `replace_timeout_middleware`, `use_model_store` and `image_with_entrypoint` raise
-  RuntimeError, because the service's memory, the batch job's model loading and the image's
-  start path depend on them: upgrade on purpose, re-run the tests, then move the version here.
+Written for the version below (pinned in pyproject.toml). On any other version `hgb_internals`
+raises Unsupported, and the predictor (model/predictor.py) logs a line and predicts through the
+public pipeline instead of its fast paths. BentoML's private accesses and workarounds live in
+bento/bentoml_fixes/ (with their own version guard).
 """
 
 from __future__ import annotations
 
-import contextlib
-import shutil
-from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib.metadata import version
-from pathlib import Path
 from typing import Any
 
 SKLEARN_WRITTEN_FOR = "1.9.1"
-BENTOML_WRITTEN_FOR = "1.4.39"
-# BentoML logs request validation errors (with the request's input) on this logger.
-BENTOML_REQUEST_LOGGER = "bentoml._internal.server.http_app"
 
 
 class Unsupported(ValueError):
@@ -59,73 +50,3 @@ def hgb_internals(regressor: Any) -> HistGradientBoostingInternals:
 def predict_binned(tree: Any, binned: Any, missing_bin: int) -> Any:
     """One compiled tree on binned features, one thread (a worker per core serves)."""
     return tree.predict_binned(binned, missing_bin, 1)
-
-
-def _require_bentoml() -> None:
-    found = version("bentoml")
-    if found != BENTOML_WRITTEN_FOR:
-        raise RuntimeError(
-            f"bentoml {found} is installed but model/compat.py was written for "
-            f"{BENTOML_WRITTEN_FOR}; re-check its private accesses before upgrading."
-        )
-
-
-def replace_timeout_middleware(middleware: type) -> None:
-    """Put `middleware` where BentoML builds each server's stack (`traffic.timeout` cannot be
-    switched off: its config schema wants a positive number). Call before the server starts:
-    the service module does it when it is imported, which every BentoML process does first."""
-    _require_bentoml()
-    from bentoml._internal.server.http import traffic
-
-    traffic.TimeoutMiddleware = middleware  # type: ignore[misc]
-
-
-def use_model_store(directory: Path) -> None:
-    """Load models from `directory` (a bento's models/ folder), as `bentoml serve` does."""
-    _require_bentoml()
-    from bentoml._internal.configuration.containers import BentoMLContainer
-    from bentoml._internal.models import ModelStore
-
-    BentoMLContainer.model_store.set(ModelStore(str(directory)))
-
-
-@contextlib.contextmanager
-def model_store_at(directory: Path) -> Iterator[None]:
-    """Use `directory` as the model store for a while, then the previous one again (tests of
-    the release path import into a fresh store in-process)."""
-    _require_bentoml()
-    from bentoml._internal.configuration.containers import BentoMLContainer
-
-    previous = BentoMLContainer.model_store.get()
-    use_model_store(directory)
-    try:
-        yield
-    finally:
-        BentoMLContainer.model_store.set(previous)
-
-
-# BentoML's own entrypoint, kept in the bento next to the one that replaces it.
-BENTOML_ENTRYPOINT = "bentoml-entrypoint.sh"
-
-
-def image_with_entrypoint(wrapper: Path) -> type:
-    """A `bentoml.images.Image` class whose bentos start through `wrapper`.
-
-    BentoML's generated Dockerfile always ends with `ENTRYPOINT env/docker/entrypoint.sh`,
-    a copy of its own script that `Image.freeze` (not public API) writes into each bento.
-    This subclass lets freeze do that, then renames BentoML's script to BENTOML_ENTRYPOINT
-    and puts `wrapper` in its place; the wrapper ends by exec-ing BentoML's script."""
-    _require_bentoml()
-    import bentoml
-
-    class ImageWithEntrypoint(bentoml.images.Image):
-        __slots__ = ()  # attrs made the parent slotted
-
-        def freeze(self, bento_fs: Path, *args: Any, **kwargs: Any) -> Any:
-            info = super().freeze(bento_fs, *args, **kwargs)
-            docker = Path(bento_fs) / "env" / "docker"
-            (docker / "entrypoint.sh").replace(docker / BENTOML_ENTRYPOINT)
-            shutil.copy2(wrapper, docker / "entrypoint.sh")
-            return info
-
-    return ImageWithEntrypoint

@@ -26,9 +26,10 @@ from pathlib import Path
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from model import compat, paths, registry
+from model import paths, registry
 from model import record as records
 from model.artifact import ArtifactError
+from model.bentoml_store import use_model_store
 from model.predictor import Predictor
 from scoring import drift as live_drift
 from scoring.rows import BatchError, Scored, read_rows, sample, score_rows
@@ -71,7 +72,7 @@ def load_model(tag: str):
 
     bento_models = Path(os.environ.get("BENTO_PATH", "/nonexistent")) / "models"
     if bento_models.is_dir():
-        compat.use_model_store(bento_models)  # the switch `bentoml serve` makes for a bento
+        use_model_store(bento_models)  # the switch `bentoml serve` makes for a bento
     record = json.loads(paths.CHAMPION.read_text())
     if record["bento_model_tag"] != tag:
         raise BatchError(f"model {tag} is not the champion {record['bento_model_tag']}.")

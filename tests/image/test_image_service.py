@@ -44,7 +44,7 @@ def test_container_answers_bad_input_with_the_same_4xx(container, case):
     url, _ = container
     response = send(url, case)
     assert response.status_code == case.status, response.text[:500]
-    assert response.json()["error"]
+    assert response.json()["detail"]
 
 
 def test_container_stays_healthy_and_logs_no_request_data(container):

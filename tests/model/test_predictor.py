@@ -67,9 +67,3 @@ def test_an_unknown_scikit_learn_version_switches_the_fast_paths_off(
     assert "fast prediction paths off" in caplog.text and "0.0.0" in caplog.text
     expected = np.clip(pipeline.predict(december), 0, None).round(DECIMALS)
     assert np.array_equal(predictor.predict_frame(december), expected)
-
-
-def test_an_unknown_bentoml_version_fails_loudly(monkeypatch):
-    monkeypatch.setattr(compat, "BENTOML_WRITTEN_FOR", "0.0.0")
-    with pytest.raises(RuntimeError, match=r"written for 0\.0\.0"):
-        compat.replace_timeout_middleware(object)

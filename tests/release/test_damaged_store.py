@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from model import compat, registry
+from model import registry
+from model.bentoml_store import model_store_at
 
 from .test_release import release
 from .test_tampered_model import BIN, run_bounded
@@ -20,7 +21,7 @@ def _damaged_home(embedded_registry, root: Path, text: str) -> tuple[Path, Path]
     home = root / "bentoml"
     record_path = embedded_registry.write_record(root / "c.json")
     assert release(embedded_registry, record_path, home) == 0
-    with compat.model_store_at(home / "models"):
+    with model_store_at(home / "models"):
         entry = registry.model_file(embedded_registry.record["bento_model_tag"]).parent
     (entry / "model.yaml").write_text(text)
     return home, record_path
@@ -44,7 +45,7 @@ def _one_sentence(err: str, tag: str) -> str:
 def test_the_store_names_the_damaged_entry(damaged, embedded_registry):
     home, _ = damaged
     tag = embedded_registry.record["bento_model_tag"]
-    with compat.model_store_at(home / "models"), pytest.raises(registry.DamagedEntry) as refused:
+    with model_store_at(home / "models"), pytest.raises(registry.DamagedEntry) as refused:
         registry.check_stored(embedded_registry.record)
     assert tag in str(refused.value) and "make register" in str(refused.value)
 
@@ -73,6 +74,6 @@ def test_scoring_job_exits_in_one_sentence(damaged, embedded_registry):
 def test_release_rebuilds_the_entry_from_the_verified_artifact(embedded_registry, tmp_path):
     home, record_path = _damaged_home(embedded_registry, tmp_path, "::: not yaml [")
     assert release(embedded_registry, record_path, home) == 0
-    with compat.model_store_at(home / "models"):
+    with model_store_at(home / "models"):
         path = registry.check_stored(embedded_registry.record)  # readable and the pinned bytes
     assert path.is_file()

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from model import artifact, compat, registry
+from model import artifact, registry
+from model.bentoml_store import model_store_at
 from model.cli import main
 
 from .conftest import REPO
@@ -40,12 +41,12 @@ def release(registry_, record_path: Path, home: Path) -> int:
     """`python -m model release-model` in-process (so the training patches hold), into a
     BentoML home of its own."""
     (home / "models").mkdir(parents=True, exist_ok=True)
-    with registry_.active(), compat.model_store_at(home / "models"):
+    with registry_.active(), model_store_at(home / "models"):
         return main(["--champion", str(record_path), "release-model"])
 
 
 def stored_file(record: dict, home: Path) -> Path | None:
-    with compat.model_store_at(home / "models"):
+    with model_store_at(home / "models"):
         return registry.model_file(record["bento_model_tag"])
 
 

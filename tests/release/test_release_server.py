@@ -6,7 +6,8 @@ import pytest
 from mlflow import MlflowClient
 from mlflow.artifacts import download_artifacts
 
-from model import artifact, compat, registry
+from model import artifact, registry
+from model.bentoml_store import model_store_at
 from model.cli import main
 
 pytestmark = pytest.mark.slow
@@ -47,7 +48,7 @@ def test_release_from_the_server_and_alias_follows_the_record(
     home = tmp_path / "bentoml" / "models"
     home.mkdir(parents=True)
     with server_registry.active():
-        with compat.model_store_at(home):
+        with model_store_at(home):
             assert main(["--champion", str(path), "release-model"]) == 0, capsys.readouterr()
             stored = registry.model_file(record["bento_model_tag"])
         assert artifact.file_sha256(stored) == record["artifact"]["sha256"]

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from model import compat, registry
+from model import registry
+from model.bentoml_store import model_store_at
 
 from .conftest import REPO
 from .test_release import release
@@ -24,7 +25,7 @@ def tampered_home(embedded_registry, tmp_path_factory):
     root = tmp_path_factory.mktemp("tampered")
     home = root / "bentoml"
     assert release(embedded_registry, embedded_registry.write_record(root / "c.json"), home) == 0
-    with compat.model_store_at(home / "models"):
+    with model_store_at(home / "models"):
         path = registry.model_file(embedded_registry.record["bento_model_tag"])
     data = bytearray(path.read_bytes())
     data[1000] ^= 0xFF

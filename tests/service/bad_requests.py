@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 SENTINEL = "zq-sentinel-7731"
 SENTINEL_NUMBER = "1.98765"
-SENTINEL_KEY = "zq-sentinel-key-4410"  # a field name: echoed in the 4xx answer, never logged
+SENTINEL_KEY = "zq-sentinel-key-4410"  # a field name: neither echoed in the answer nor logged
 SENTINELS = (SENTINEL, SENTINEL_NUMBER, SENTINEL_KEY)
 
 GOOD_RECORD = {
@@ -85,6 +85,20 @@ BAD_REQUESTS = [
     BadRequest(
         "not json", "/predict", _records(GOOD_RECORD), 415, headers={"content-type": "text/plain"}
     ),
+    BadRequest(
+        "multipart without a boundary",
+        "/predict",
+        _records(GOOD_RECORD),
+        415,
+        headers={"content-type": "multipart/form-data"},
+    ),
+    BadRequest("explain out of range", "/explain", _records(_with(hr=24)), 400),
+    BadRequest("explain unknown field", "/explain", _records(_with(**{SENTINEL_KEY: 1})), 400),
+    BadRequest("explain malformed json", "/explain", b'{"records": [', 400),
+    BadRequest(
+        "batch unknown column", "/predict_batch", _columns(2, **{SENTINEL_KEY: [1, 2]}), 400
+    ),
+    BadRequest("invocations wrong type", "/invocations", _records(_with(temp=SENTINEL)), 400),
     BadRequest("body over the limit", "/predict", b" " * (MAX_BODY_BYTES + 1), 413),
     BadRequest(
         "chunked body over the limit", "/predict", b" " * (MAX_BODY_BYTES + 1), 413, chunked=True

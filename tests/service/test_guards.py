@@ -1,11 +1,12 @@
-"""The request guard in-process (an ASGI app called directly, no server needed)."""
+"""The request limits and the last-message layer in-process (ASGI apps called directly)."""
 
 from __future__ import annotations
 
 import asyncio
 import contextvars
 
-from bento.guards import RequestGuard
+from bento.bentoml_fixes.request_limits import RequestLimits
+from bento.bentoml_fixes.response_context import SendLastMessageOutsideRequestContext
 
 REQUEST = contextvars.ContextVar("request", default=None)
 
@@ -35,9 +36,12 @@ def call_guard(body: bytes) -> list[tuple[dict, contextvars.Context]]:
     scope = {
         "type": "http",
         "method": "POST",
+        "path": "/predict",
         "headers": [(b"content-type", b"application/json")],
     }
-    guard = RequestGuard(app_in_request_context, max_body_bytes=1 << 20)
+    guard = RequestLimits(
+        SendLastMessageOutsideRequestContext(app_in_request_context), max_body_bytes=1 << 20
+    )
     asyncio.run(guard(scope, receive, send))
     return sent
 

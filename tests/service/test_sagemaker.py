@@ -158,7 +158,7 @@ def test_csv_limits_are_predicts_limits(service):
         assert response.status_code == status, (rows, response.text[:300])
     header = ",".join(FEATURES).encode() + b"\n" + csv_body([GOOD_RECORD])
     refused = httpx.post(f"{url}/invocations", content=header, headers=CSV, timeout=10)
-    assert refused.status_code == 400 and "header" in refused.json()["error"]
+    assert refused.status_code == 400 and "header" in refused.json()["detail"]
     huge = b"1" * (16 * 1024 * 1024 + 1)
     assert (
         httpx.post(f"{url}/invocations", content=huge, headers=CSV, timeout=60).status_code == 413
@@ -173,7 +173,7 @@ def test_csv_only_on_invocations_and_other_types_refused_there(service):
     plain = httpx.post(
         f"{url}/invocations", content=body, headers={"content-type": "text/plain"}, timeout=10
     )
-    assert plain.status_code == 415 and "text/csv" in plain.json()["error"]
+    assert plain.status_code == 415 and "text/csv" in plain.json()["detail"]
 
 
 @pytest.mark.slow

@@ -3,7 +3,7 @@
 import httpx
 import pytest
 
-from tests.service.bad_requests import BAD_REQUESTS, GOOD_RECORD, SENTINEL, SENTINELS
+from tests.service.bad_requests import BAD_REQUESTS, GOOD_RECORD, SENTINELS
 
 pytestmark = pytest.mark.slow  # the bentoml server
 
@@ -25,9 +25,13 @@ def test_bad_input_gets_a_clear_4xx(service, case):
     url, _ = service
     response = send(url, case)
     assert response.status_code == case.status, response.text[:500]
-    message = response.json()["error"]
-    assert isinstance(message, str) and message
-    assert SENTINEL not in response.text and "Traceback" not in response.text
+    assert response.headers["content-type"] == "application/problem+json"
+    problem = response.json()
+    assert problem["status"] == case.status and problem["title"]
+    assert isinstance(problem["detail"], str) and problem["detail"]
+    for sentinel in SENTINELS:  # never a request value, nor a key the schema does not know
+        assert sentinel not in response.text
+    assert "Traceback" not in response.text
 
 
 def test_server_is_healthy_after_bad_input_and_logs_no_request_data(service):
@@ -42,3 +46,15 @@ def test_server_is_healthy_after_bad_input_and_logs_no_request_data(service):
         assert sentinel not in text
     assert "Traceback" not in text
     assert "status=5" not in text
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "status"),
+    [("GET", "/predict", 405), ("GET", "/explain", 405), ("GET", "/no-such-route", 404)],
+)
+def test_wrong_method_or_path_gets_the_same_problem_shape(service, method, path, status):
+    url, _ = service
+    response = httpx.request(method, f"{url}{path}", timeout=10)
+    assert response.status_code == status
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.json()["status"] == status and response.json()["detail"]

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import json
 
 import pytest
 
-from bento.traffic_timeout import TimeoutMiddleware
+from bento.bentoml_fixes.request_timeout import TimeoutMiddleware
 
 SCOPE = {"type": "http", "method": "POST", "headers": []}
 
@@ -58,7 +59,9 @@ def test_no_timer_outlives_its_request():
 def test_a_request_without_an_answer_in_time_gets_504():
     sent, _ = serve(think_too_long)
     assert sent[0]["status"] == 504
-    assert b"Not able to process the request in 0.05 seconds" in sent[1]["body"]
+    assert (b"content-type", b"application/problem+json") in sent[0]["headers"]
+    body = json.loads(sent[1]["body"])
+    assert body["status"] == 504 and "within 0.05 seconds" in body["detail"]
 
 
 def test_the_clock_stops_once_the_response_has_started():
