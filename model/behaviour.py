@@ -37,9 +37,25 @@ COLD_CELSIUS = 15.0
 ALONE_EVERY = 50
 
 
+# What each test changes and expects, in full (the report's behaviour section).
+DESCRIPTIONS = (
+    f"every {ALONE_EVERY}th hour predicted alone gets exactly the answer it gets among the "
+    "month's other hours (invariance: batching must not matter)",
+    f"humidity and wind speed raised by {NUDGE} (one point, about 0.7 km/h) move the month's "
+    f"predicted rentals by less than {NUDGE_LIMIT:.0%} (invariance: measurement noise)",
+    "the month's hours with the weather set to light rain/snow predict fewer rentals in total "
+    "than the same hours set to clear (directional)",
+    f"the month's hours below {COLD_CELSIUS:g} °C, made {WARMER_CELSIUS:g} °C warmer (temperature "
+    "and feels-like temperature), predict more rentals (directional; in summer heat warmth "
+    "lowers rentals, so only cold hours are taken)",
+    f"on working days, the commute hours {', '.join(map(str, COMMUTE_HOURS))} predict more "
+    f"rentals per hour than the night hours {NIGHT_HOURS[0]}–{NIGHT_HOURS[-1]} (directional)",
+)
+
+
 @dataclass(frozen=True)
 class Result:
-    name: str  # what is expected, in words a reviewer reads
+    name: str  # what is expected, short enough for one table cell (long form: DESCRIPTIONS)
     kind: str  # "invariance" or "directional"
     passed: bool
     figure: float | None  # what was measured; None: nothing to measure on this month
@@ -51,7 +67,7 @@ class Result:
         if self.figure is None:
             return "n/a"
         if self.unit == "%":
-            return f"{self.figure:+.1%}"
+            return f"{self.figure:+.1%}".replace("-", "−")
         if self.unit == "×":
             return f"{self.figure:.1f}×"
         return f"{self.figure:g} {self.unit}"
@@ -102,11 +118,11 @@ def _batch_invariance(rows: pd.DataFrame, predict: Predict) -> Result:
     alone = np.array([predict(rows.iloc[[i]])[0] for i in range(0, len(rows), ALONE_EVERY)])
     worst = float(np.abs(alone - batch[::ALONE_EVERY]).max())
     return Result(
-        "a row predicted alone gets its answer in a batch",
+        "alone = in a batch",
         "invariance",
         worst == 0.0,
         worst,
-        "0 rentals/h difference",
+        "= 0 rentals/h",
         "rentals/h",
     )
 
@@ -118,7 +134,7 @@ def _nudge_invariance(rows: pd.DataFrame, predict: Predict) -> Result:
     )
     change = _relative(predict(nudged), base)
     return Result(
-        "humidity and wind nudged by 0.01 barely move the month",
+        "humidity, wind +0.01 ≈ same",
         "invariance",
         abs(change) < NUDGE_LIMIT,
         change,
@@ -132,11 +148,11 @@ def _rain_lowers(rows: pd.DataFrame, predict: Predict) -> Result:
     rainy = predict(rows.assign(weathersit="light rain/snow"))
     change = _relative(rainy, clear)
     return Result(
-        "the same hours in rain predict fewer rentals than dry",
+        "rain → fewer rentals",
         "directional",
         change < 0,
         change,
-        "below 0%",
+        "< 0%",
         "%",
     )
 
@@ -145,11 +161,11 @@ def _warmth_raises(rows: pd.DataFrame, predict: Predict) -> Result:
     rows = rows[rows["temp"] * 41 < COLD_CELSIUS]  # schema: temp = °C / 41
     if rows.empty:  # a month without a cold hour: nothing to test
         return Result(
-            f"hours below {COLD_CELSIUS:g} °C predict more rentals {WARMER_CELSIUS:g} °C warmer",
+            f"{WARMER_CELSIUS:g} °C warmer (cold hours) → more",
             "directional",
             True,
             None,
-            "above 0% (no such hour this month)",
+            "> 0% (no cold hour)",
             "%",
         )
     warmer = rows.assign(
@@ -158,11 +174,11 @@ def _warmth_raises(rows: pd.DataFrame, predict: Predict) -> Result:
     )
     change = _relative(predict(warmer), predict(rows))
     return Result(
-        f"hours below {COLD_CELSIUS:g} °C predict more rentals {WARMER_CELSIUS:g} °C warmer",
+        f"{WARMER_CELSIUS:g} °C warmer (cold hours) → more",
         "directional",
         change > 0,
         change,
-        "above 0%",
+        "> 0%",
         "%",
     )
 
@@ -173,10 +189,10 @@ def _commute_over_night(rows: pd.DataFrame, predict: Predict) -> Result:
     night = predict(working[working["hr"].isin(NIGHT_HOURS)])
     ratio = float(commute.mean() / night.mean()) if len(night) and night.mean() else float("inf")
     return Result(
-        "commute hours of working days predict more than their night hours",
+        "commute > night (working days)",
         "directional",
         bool(len(commute)) and ratio > 1,
         ratio,
-        "above 1×",
+        "> 1×",
         "×",
     )

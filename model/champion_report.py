@@ -40,7 +40,7 @@ def regenerate(
         for path in data_files(data_dir):
             if path.stem < holdout:
                 shutil.copy(path, before / path.name)
-        predecessor = _predecessor(before, params, scratch / "champion.json")
+        predecessor = train_predecessor(before, params, scratch / "champion.json")
         # The replay's MLflow run and registration stay in the scratch folder.
         saved = os.environ.get("MLFLOW_TRACKING_URI")
         os.environ["MLFLOW_TRACKING_URI"] = f"sqlite:///{scratch / 'mlflow.db'}"
@@ -64,7 +64,7 @@ def regenerate(
         return _replace(reports_dir, result.report_dir)
 
 
-def _predecessor(data_dir: Path, params: dict[str, Any], path: Path) -> str:
+def train_predecessor(data_dir: Path, params: dict[str, Any], path: Path) -> str:
     model, record, _ = train_candidate(data_dir, params)
     record["artifact"] = {"sha256": artifact.sha256(artifact.dumps(model))}
     if registry.load(record["bento_model_tag"]) is None:

@@ -13,7 +13,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.ticker import PercentFormatter
 
-from model import names, review
+from model import behaviour, names, review
 from model.drift import FeatureDrift, load_settings
 from model.gate import Verdict
 
@@ -99,8 +99,8 @@ def _window_sentence(facts: Facts) -> str:
     cand, champ = facts.candidate, facts.champion
     holdout = cand["trained_on"]["holdout"]
     text = (
-        f"Candidate trained on {_periods(cand)}, champion on {_periods(champ)}; both scored on "
-        f"the held-out month {holdout} ({cand['metrics']['overall']['rows']:,} hours)."
+        f"Trained on {_periods(cand)} (champion: {_periods(champ)}); both scored on "
+        f"{holdout}, held out ({cand['metrics']['overall']['rows']:,} hours)."
     )
     if facts.drift:
         text += " " + _drift_window(facts)
@@ -113,10 +113,10 @@ def _drift_window(facts: Facts) -> str:
     new = sorted(Path(n).stem for n in facts.changes.touched)
     known = {*facts.candidate["trained_on"]["periods"], facts.candidate["trained_on"]["holdout"]}
     neither = sorted(known - set(reference) - set(new))
-    text = f"Drift compares the champion's training months {_span(reference)} with {_span(new)}"
+    text = f"Drift: the champion's training months {_span(reference)} vs {_span(new)}"
     if neither:
         why = (
-            " (the champion's held-out month)"
+            " (the champion's holdout)"
             if neither == [facts.champion["trained_on"]["holdout"]]
             else ""
         )
@@ -226,10 +226,7 @@ def _fairness_section(facts: Facts) -> list[str]:
         if new["worst"] is None:
             lines.append(f"| {names.feature(feature)} | too few hours to judge | |")
             continue
-        worst, best = (
-            f"{names.group(feature, new[k], bands)} ({new['groups'][new[k]]['rmse']:.2f})"
-            for k in ("worst", "best")
-        )
+        worst, best = (names.group(feature, new[k], bands) for k in ("worst", "best"))
         lines.append(f"| {names.feature(feature)} | {worst} | {best} |")
     return [*lines, ""]
 
@@ -240,11 +237,17 @@ def _behaviour_section(facts: Facts) -> list[str]:
     return [
         "## Behavioural tests",
         "",
-        "On the held-out month's own hours, one thing changed at a time (`model/behaviour.py`): "
-        "invariance tests change what must not matter (the rows a request is batched with, a "
-        "measurement-sized nudge of humidity and wind), directional tests change what must "
-        "(rain, 5 °C of warmth, commute hours against night hours). Their figures are in the "
-        "checks above; any failure rejects the candidate.",
+        "On the held-out month's own hours, one thing changed at a time (`model/behaviour.py`; "
+        "figures in the checks above, any failure rejects the candidate):",
+        "",
+        *[
+            f"- **{r.name}**: {text}."
+            for r, text in zip(
+                behaviour.from_json(facts.candidate["behaviour"]),
+                behaviour.DESCRIPTIONS,
+                strict=True,
+            )
+        ],
         "",
     ]
 

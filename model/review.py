@@ -40,10 +40,19 @@ def table(rows: list[Row]) -> list[str]:
     ]
 
 
+NBSP = "\u00a0"  # keeps a figure and its percentage on one line in a narrow cell
+
+
 def change(new: float, old: float, digits: int = 2) -> str:
     """Absolute and relative change, signed: "+0.33 (+25.8%)"."""
-    absolute = f"{new - old:+.{digits}f}"
-    return f"{absolute} ({new / old - 1:+.1%})" if old else absolute
+    absolute = f"{new - old:+.{digits}f}".replace("-", "−")
+    if not old:
+        return absolute
+    return f"{absolute}{NBSP}({new / old - 1:+.1%})".replace("-", "−")
+
+
+def _limits(*parts: str) -> str:
+    return f",{NBSP}".join(p.replace(" ", NBSP) for p in parts)
 
 
 def rows(facts: Facts) -> list[Row]:
@@ -66,15 +75,15 @@ def _overall(new: dict, old: dict, gate: dict) -> list[Row]:
     rmse_ok = not _worse(new["rmse"], old["rmse"], tolerance) and new["rmse"] <= floors["max_rmse"]
     return [
         Row(
-            "Overall RMSE (rentals/h)",
+            "RMSE overall (rentals/h)",
             PASS if rmse_ok else FAIL,
             f"{new['rmse']:.2f}",
             f"{old['rmse']:.2f}",
             change(new["rmse"], old["rmse"]),
-            f"≤ +{tolerance:.0%}, ≤ {floors['max_rmse']:g}",
+            _limits(f"≤ +{tolerance:.0%}", f"≤ {floors['max_rmse']:g}"),
         ),
         Row(
-            "Overall MAE (rentals/h)",
+            "MAE overall (rentals/h)",
             FAIL if _worse(new["mae"], old["mae"], tolerance) else PASS,
             f"{new['mae']:.2f}",
             f"{old['mae']:.2f}",
@@ -82,7 +91,7 @@ def _overall(new: dict, old: dict, gate: dict) -> list[Row]:
             f"≤ +{tolerance:.0%}",
         ),
         Row(
-            "Overall R²",
+            "R² overall",
             PASS if new["r2"] >= floors["min_r2"] else FAIL,
             f"{new['r2']:.3f}",
             f"{old['r2']:.3f}",
@@ -104,18 +113,17 @@ def _slices(facts: Facts, gate: dict) -> list[Row]:
     if not judged:
         return []
     failed = [j for j in judged if _worse(j[1]["rmse"], j[2]["rmse"], tolerance)]
-    shown = failed or [max(judged, key=lambda j: j[1]["rmse"] / j[2]["rmse"])]
-    label = "Slice" if failed else "Worst slice"
+    name, new, old = max(judged, key=lambda j: j[1]["rmse"] / j[2]["rmse"])
+    over = f"{len(failed)} of {len(judged)} over the limit; " if failed else ""
     return [
         Row(
-            f"{label}: {names.slice_name(name, bands['hour_bands'])} (RMSE)",
+            f"Slices: {over}worst {names.slice_name(name, bands['hour_bands'])}",
             FAIL if failed else PASS,
             f"{new['rmse']:.2f}",
             f"{old['rmse']:.2f}",
             change(new["rmse"], old["rmse"]),
-            f"≤ +{tolerance:.0%}",
+            _limits(f"≤ +{tolerance:.0%}"),
         )
-        for name, new, old in shown
     ]
 
 
@@ -132,12 +140,15 @@ def _fairness(facts: Facts, gate: dict) -> list[Row]:
         failed = fairness.check(feature, new, old or None, rules) is not None
         result.append(
             Row(
-                f"Fairness: {names.feature(feature)} (worst ÷ best group RMSE)",
+                f"Fairness: {names.feature(feature)} (worst ÷ best)",
                 FAIL if failed else PASS,
                 f"{ratio:.2f}",
                 f"{before:.2f}" if before else "–",
                 change(ratio, before) if before else "",
-                f"≤ {rules['max_rmse_ratio'][feature]:g}, ≤ +{rules['max_ratio_increase']:.0%}",
+                _limits(
+                    f"≤ {rules['max_rmse_ratio'][feature]:g}",
+                    f"≤ +{rules['max_ratio_increase']:.0%}",
+                ),
             )
         )
     return result
@@ -146,12 +157,12 @@ def _fairness(facts: Facts, gate: dict) -> list[Row]:
 def _behaviour(items: list[dict[str, Any]] | None) -> list[Row]:
     return [
         Row(
-            f"Behaviour ({r.kind}): {r.name}",
+            f"Behaviour: {r.name}",
             PASS if r.passed else FAIL,
             r.shown,
             "",
             "",
-            r.limit,
+            _limits(r.limit),
         )
         for r in behaviour.from_json(items)
     ]
@@ -167,18 +178,18 @@ def _drift(facts: Facts) -> list[Row]:
     flagged = [d for d in facts.drift if d.status in ("alert", "warn")]
     if not flagged:
         judged = sum(d.status != "calendar" for d in facts.drift)
-        return [Row(f"Drift: no alert on the {judged} judged features", PASS, "none")]
+        return [Row(f"Drift: no alert ({judged} features judged)", PASS, "none")]
     result = []
     for d in flagged:
         value, warn, alert, basis = drift_judged(d, limits)
         result.append(
             Row(
-                f"Drift {d.status}: {names.feature(d.feature)} ({basis}; does not reject)",
+                f"Drift {d.status}: {names.feature(d.feature)} ({basis})",
                 NOTE,
                 value,
                 "",
                 "",
-                f"warn {warn}, alert {alert}",
+                _limits(f"alert {alert}" if d.status == "alert" else f"warn {warn}"),
             )
         )
     return result

@@ -46,10 +46,9 @@ def where_the_run_lives(gate: dict, server: str) -> str:
     if server and url.startswith(server.rstrip("/")):
         return f"MLflow: [run `{run_id[:12]}`]({url}) on {server}."
     return (
-        f"MLflow run `{run_id}` was logged to the workflow's own store, which ends with the "
-        "runner (set `mlflow_url` in `config/platform.yaml` and the retrain workflow's "
-        "`MLFLOW_TRACKING_URI` for a server a reviewer can open); the gate result and this "
-        "report are kept in the run's `retrain-report` artifact."
+        f"MLflow run `{run_id[:12]}` lives in the workflow's own store, gone with its runner "
+        "(no `mlflow_url` in `config/platform.yaml`); the gate result and this report are in "
+        "the run's `retrain-report` artifact."
     )
 
 
@@ -57,12 +56,12 @@ def artifact_line(gate: dict, server: str) -> list[str]:
     pinned = gate["candidate"].get("artifact") or {}
     if "sha256" not in pinned:
         return []
-    where = (
-        f"registered as `{pinned['name']}` version {pinned['version']} on the MLflow server"
-        if server and "version" in pinned
-        else "its bytes pinned by"
-    )
-    return [f"Model artifact: {where}, sha256 `{pinned['sha256']}`."]
+    if server and "version" in pinned:
+        return [
+            f"Model artifact: `{pinned['name']}` version {pinned['version']} on the MLflow "
+            f"server, sha256 `{pinned['sha256']}`."
+        ]
+    return [f"Model artifact: sha256 `{pinned['sha256']}`, pinned in `config/champion.json`."]
 
 
 def changed_files(root: Path) -> list[str]:
@@ -87,6 +86,16 @@ def changed_files(root: Path) -> list[str]:
     return [f"`{path}` ({verb})" for path, verb in sorted(entries.items())]
 
 
+def _heading(gate: dict) -> str:
+    version, champion = gate["candidate"]["version"], gate.get("champion_version")
+    if gate["verdict"]["passed"]:
+        instead = f" replaces champion `{champion}`" if champion else " becomes the first champion"
+        return f"## ✓ PASS: model `{version}`{instead}"
+    failed = len(gate["verdict"]["reasons"])
+    stays = f"champion `{champion}` stays" if champion else "no champion yet"
+    return f"## ✗ REJECTED: model `{version}`; {stays} ({failed} check{'s' * (failed != 1)} failed)"
+
+
 def compose(
     gate_file: Path,
     reports: Path,
@@ -102,16 +111,19 @@ def compose(
         )
     gate = json.loads(gate_file.read_text())
     candidate, verdict = gate["candidate"], gate["verdict"]
-    word = "✓ PASS" if verdict["passed"] else "✗ REJECTED"
-    lines = [f"## model {candidate['version']}: {word}", ""]
+    lines = [_heading(gate), ""]
     report = reports / candidate["version"] / "report.md"
     text = report.read_text() if report.is_file() else ""
     if image_base:
         text = absolute_images(text, image_base)
     summary, _, details = text.partition(DETAILS)
     if summary.strip():
-        # The report's own title says what the PR title and heading already say.
-        lines += [line for line in summary.strip().splitlines() if not line.startswith("# ")]
+        # Its title and verdict line say what the heading above already says.
+        lines += [
+            line
+            for line in summary.strip().splitlines()
+            if not line.startswith(("# ", "**✓", "**✗"))
+        ][1:]  # the blank line after them
     else:  # a first model (no champion to report against) or an older run
         lines += [f"- {reason}" for reason in verdict["reasons"]]
     server = mlflow_server(platform)
