@@ -71,7 +71,8 @@ def model_pass(reports: Path = paths.REPORTS, champion_path: Path = paths.CHAMPI
         f"`reports/{version}/` (added)",
         *[f"`reports/{name}/` (removed)" for name in stale],
     ]
-    text = _model_report().compose(gate_file, reports, changes=changes)
+    # "." stands for the uploaded plots' URL: the page sits beside its copies of them.
+    text = _model_report().compose(gate_file, reports, image_base=".", changes=changes)
     plots = sorted((reports / version).glob("*.png"))
     return Body("model-pass", f"model {version}", text, plots, checks_first=True)
 
@@ -111,7 +112,9 @@ def model_reject(scratch: Path) -> Body:
             os.environ["MLFLOW_TRACKING_URI"] = saved
     if result.outcome is None or result.outcome.verdict.passed:
         raise RuntimeError("the reject scenario passed the gate: make it worse (prbodies).")
-    text = _model_report().compose(scratch / "out" / "gate.json", scratch / "reports")
+    text = _model_report().compose(
+        scratch / "out" / "gate.json", scratch / "reports", image_base="."
+    )
     version = result.outcome.candidate["version"]
     return Body(
         "model-reject", f"retrain run summary: {version} rejected", text,

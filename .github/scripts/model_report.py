@@ -30,6 +30,11 @@ def absolute_images(markdown: str, base: str) -> str:
     return RELATIVE_IMAGE.sub(lambda m: f"{m.group(1)}{base.rstrip('/')}/{m.group(2)})", markdown)
 
 
+def named_images(markdown: str) -> str:
+    """Without an upload, a plot is named, not linked: GitHub would show a broken image."""
+    return RELATIVE_IMAGE.sub(lambda m: f"_(plot `{m.group(2)}`: in the run's artifact)_", markdown)
+
+
 def mlflow_server(platform: Path) -> str:
     """The environment's MLflow server (`mlflow_url:` in config/platform.yaml), or ""."""
     if not platform.is_file():
@@ -114,8 +119,7 @@ def compose(
     lines = [_heading(gate), ""]
     report = reports / candidate["version"] / "report.md"
     text = report.read_text() if report.is_file() else ""
-    if image_base:
-        text = absolute_images(text, image_base)
+    text = absolute_images(text, image_base) if image_base else named_images(text)
     summary, _, details = text.partition(DETAILS)
     if summary.strip():
         # Its title and verdict line say what the heading above already says.
