@@ -81,12 +81,16 @@ Predict = Callable[[pd.DataFrame], np.ndarray]
 
 def predictor(model: Any) -> Predict:
     """The model's answers as the service gives them: features only, never below zero."""
-    return lambda frame: np.clip(model.predict(frame[list(FEATURES)]), 0, None)
+    return lambda frame: np.clip(np.asarray(model.predict(frame[list(FEATURES)]), float), 0, None)
 
 
 def run(model: Any, holdout: pd.DataFrame, predict: Predict | None = None) -> list[Result]:
     """Every behavioural test on the holdout's hours. `predict` replaces the model's (tests)."""
-    predict = predict or predictor(model)
+    given = predict or predictor(model)
+
+    def predict(frame: pd.DataFrame) -> np.ndarray:
+        return np.asarray(given(frame), dtype=float)
+
     rows = holdout[list(FEATURES)].reset_index(drop=True)
     return [
         _batch_invariance(rows, predict),

@@ -44,6 +44,10 @@ def regenerate(
         # The replay's MLflow run and registration stay in the scratch folder.
         saved = os.environ.get("MLFLOW_TRACKING_URI")
         os.environ["MLFLOW_TRACKING_URI"] = f"sqlite:///{scratch / 'mlflow.db'}"
+        # The report names the commit the champion was trained at, not today's checkout:
+        # the same record gives the same report, byte for byte.
+        today = records.code_commit
+        records.code_commit = lambda: champion["code_commit"]
         try:
             result = flow.run(
                 data_dir,
@@ -55,6 +59,7 @@ def regenerate(
             )
         finally:
             _restore("MLFLOW_TRACKING_URI", saved)
+            records.code_commit = today
         made = result.outcome.candidate["version"] if result.outcome else predecessor
         if made != champion["version"] or result.report_dir is None:
             raise DataError(
