@@ -11,15 +11,15 @@ from prbodies.chromium import FOLD
 VERDICT = re.compile(r"PASS|REJECT|Promote|Roll back|Preview", re.IGNORECASE)
 
 
-def broken_images(page: Path, layout: dict) -> list[str]:
+def broken_images(name: str, page: Path, layout: dict) -> list[str]:
     """Every <img> points at an existing file (relative links) and loaded in the browser."""
     problems = []
     for image in layout["images"]:
         src = image["src"] or ""
         if not re.match(r"^[a-z]+://", src) and not (page.parent / src).is_file():
-            problems.append(f"{page.parent.name}: image {src!r} is not a file next to the page.")
+            problems.append(f"{name}: image {src!r} is not a file next to the page.")
         elif not image["loaded"]:
-            problems.append(f"{page.parent.name}: image {src!r} did not load.")
+            problems.append(f"{name}: image {src!r} did not load.")
     return problems
 
 
@@ -65,7 +65,7 @@ def duplicated_tables(name: str, layout: dict) -> list[str]:
 
 def all_problems(name: str, page: Path, layout: dict, checks_first: bool) -> list[str]:
     return [
-        *broken_images(page, layout),
+        *broken_images(name, page, layout),
         *verdict_above_fold(name, layout, checks_first),
         *duplicated_tables(name, layout),
     ]

@@ -43,7 +43,7 @@ PROBE = """
 window.addEventListener('load', () => {
   const box = (e) => { const r = e.getBoundingClientRect();
     return {top: r.top + scrollY, bottom: r.bottom + scrollY, width: r.width}; };
-  const visible = (e) => e.getClientRects().length > 0;
+  const visible = (e) => !e.closest('details:not([open])') && e.getClientRects().length > 0;
   const layout = {
     height: document.documentElement.scrollHeight,
     images: [...document.images].map(i => ({src: i.getAttribute('src'),
