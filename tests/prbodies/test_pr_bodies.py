@@ -92,4 +92,3 @@ def test_a_broken_page_is_caught_by_the_browser(chromium_binary, tmp_path):
     assert "broken: image 'gone.png' is not a file next to the page." in problems
     assert "broken: table 2 repeats table 1." in problems
     assert any("below the fold" in p or "below the first 900 px" in p for p in problems)
-
