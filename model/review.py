@@ -178,7 +178,10 @@ def _drift(facts: Facts) -> list[Row]:
     flagged = [d for d in facts.drift if d.status in ("alert", "warn")]
     if not flagged:
         judged = sum(d.status != "calendar" for d in facts.drift)
-        return [Row(f"Drift: no alert ({judged} features judged)", PASS, "none")]
+        alert = _limits(
+            f"PSI < {limits['psi_alert']:.2f}", f"outside < {limits['outside_alert']:.0%}"
+        )
+        return [Row(f"Drift: no alert ({judged} features judged)", PASS, "none", limit=alert)]
     result = []
     for d in flagged:
         value, warn, alert, basis = drift_judged(d, limits)

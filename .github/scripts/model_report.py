@@ -92,13 +92,14 @@ def changed_files(root: Path) -> list[str]:
 
 
 def _heading(gate: dict) -> str:
+    """The verdict in words, plain text (code spans wrap badly in a heading)."""
     version, champion = gate["candidate"]["version"], gate.get("champion_version")
     if gate["verdict"]["passed"]:
-        instead = f" replaces champion `{champion}`" if champion else " becomes the first champion"
-        return f"## ✓ PASS: model `{version}`{instead}"
+        instead = f" replaces champion {champion}" if champion else " becomes the first champion"
+        return f"## ✓ PASS: model {version}{instead}"
     failed = len(gate["verdict"]["reasons"])
-    stays = f"champion `{champion}` stays" if champion else "no champion yet"
-    return f"## ✗ REJECTED: model `{version}`; {stays} ({failed} check{'s' * (failed != 1)} failed)"
+    stays = f"champion {champion} stays" if champion else "no champion yet"
+    return f"## ✗ REJECTED: model {version}; {stays} ({failed} check{'s' * (failed != 1)} failed)"
 
 
 def compose(
