@@ -52,7 +52,7 @@ def change(new: float, old: float, digits: int = 2) -> str:
 
 
 def _limits(*parts: str) -> str:
-    return f",{NBSP}".join(p.replace(" ", NBSP) for p in parts)
+    return ", ".join(p.replace(" ", NBSP) for p in parts)  # breaks between limits only
 
 
 def rows(facts: Facts) -> list[Row]:
@@ -140,7 +140,7 @@ def _fairness(facts: Facts, gate: dict) -> list[Row]:
         failed = fairness.check(feature, new, old or None, rules) is not None
         result.append(
             Row(
-                f"Fairness: {names.feature(feature)} (worst ÷ best)",
+                f"Fairness: {names.feature(feature)} ratio",
                 FAIL if failed else PASS,
                 f"{ratio:.2f}",
                 f"{before:.2f}" if before else "–",
@@ -178,9 +178,7 @@ def _drift(facts: Facts) -> list[Row]:
     flagged = [d for d in facts.drift if d.status in ("alert", "warn")]
     if not flagged:
         judged = sum(d.status != "calendar" for d in facts.drift)
-        alert = _limits(
-            f"PSI < {limits['psi_alert']:.2f}", f"outside < {limits['outside_alert']:.0%}"
-        )
+        alert = _limits(f"alert {limits['psi_alert']:g} PSI", f"{limits['outside_alert']:.0%} out")
         return [Row(f"Drift: no alert ({judged} features judged)", PASS, "none", limit=alert)]
     result = []
     for d in flagged:

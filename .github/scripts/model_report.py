@@ -95,11 +95,11 @@ def _heading(gate: dict) -> str:
     """The verdict in words, plain text (code spans wrap badly in a heading)."""
     version, champion = gate["candidate"]["version"], gate.get("champion_version")
     if gate["verdict"]["passed"]:
-        instead = f" replaces champion {champion}" if champion else " becomes the first champion"
-        return f"## ✓ PASS: model {version}{instead}"
+        instead = f" replaces {champion}" if champion else " becomes the first champion"
+        return f"## ✓ PASS: {version}{instead}"
     failed = len(gate["verdict"]["reasons"])
-    stays = f"champion {champion} stays" if champion else "no champion yet"
-    return f"## ✗ REJECTED: model {version}; {stays} ({failed} check{'s' * (failed != 1)} failed)"
+    stays = f"{champion} stays" if champion else "no champion yet"
+    return f"## ✗ REJECTED: {version}; {stays} ({failed} check{'s' * (failed != 1)} failed)"
 
 
 def compose(

@@ -65,7 +65,7 @@ def test_pass_shows_its_own_summary_and_collapses_the_rest(model_report, tmp_pat
     write_report(reports, "v1", "# Report v1 (stale)\n")
     text = model_report.compose(gate, reports, changes=["`config/champion.json` (changed)"])
     lines = text.splitlines()
-    assert lines[0] == "## ✓ PASS: model v2 replaces champion v1"
+    assert lines[0] == "## ✓ PASS: v2 replaces v1"
     # The verdict and the checks come before anything collapsed, each said once.
     assert text.index("| ✓ | RMSE overall") < text.index("<details>")
     assert text.count("RMSE overall") == 1 and "**✓ PASS**" not in text
@@ -88,7 +88,7 @@ def test_reject_says_why_and_lists_no_files(model_report, tmp_path):
     text = model_report.compose(
         write_gate(tmp_path / "gate.json", passed=False), tmp_path, changes=["`x` (changed)"]
     )
-    assert text.startswith("## ✗ REJECTED: model v2; champion v1 stays (1 check failed)")
+    assert text.startswith("## ✗ REJECTED: v2; v1 stays (1 check failed)")
     assert "- RMSE 40.00 vs champion 42.00 (-2.00)" in text
     assert "Files this PR changes" not in text
 
