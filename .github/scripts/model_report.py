@@ -1,7 +1,7 @@
 """Compose the markdown a reviewer reads for this run (model PR body, PR comment, run summary).
 
 Usage: model_report.py GATE_JSON REPORTS_DIR OUT [--image-base URL] [--platform YAML]
-                       [--title-out FILE]
+                       [--title-out FILE] [--prune-reports]
 One screen first: the verdict and every check it rests on (the top of
 reports/<version>/report.md, written by `make retrain`), what the PR changes and where the
 MLflow run lives; the rest of the same report collapsed below. Never an older report: stale
@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -67,6 +68,21 @@ def artifact_line(gate: dict, server: str) -> list[str]:
             f"server, sha256 `{pinned['sha256']}`."
         ]
     return [f"Model artifact: sha256 `{pinned['sha256']}`, pinned in `config/champion.json`."]
+
+
+def prune_reports(gate_file: Path, reports: Path) -> list[Path]:
+    """After a pass, reports/ keeps the new champion's report only (the retrain job's artifact
+    brings the new folder back; the checkout still has the former champion's)."""
+    if not gate_file.is_file() or not reports.is_dir():
+        return []
+    gate = json.loads(gate_file.read_text())
+    if not gate["verdict"]["passed"]:
+        return []
+    keep = gate["candidate"]["version"]
+    stale = [p for p in sorted(reports.iterdir()) if p.is_dir() and p.name != keep]
+    for folder in stale:
+        shutil.rmtree(folder)
+    return stale
 
 
 def changed_files(root: Path) -> list[str]:
@@ -157,9 +173,15 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--image-base", default="", help="URL of this run's uploaded plots")
     parser.add_argument("--platform", type=Path, default=PLATFORM)
     parser.add_argument("--title-out", type=Path, help="write the PR title here")
+    parser.add_argument(
+        "--prune-reports", action="store_true", help="after a pass, remove former reports"
+    )
     args = parser.parse_args(argv)
     out = args.out
     out.parent.mkdir(parents=True, exist_ok=True)
+    if args.prune_reports:
+        for folder in prune_reports(args.gate_file, args.reports):
+            print(f"removed {folder}: the former champion's report")
     changes = changed_files(args.reports.resolve().parent)
     out.write_text(compose(args.gate_file, args.reports, args.image_base, args.platform, changes))
     if args.title_out and args.gate_file.is_file():

@@ -136,3 +136,15 @@ def test_changed_files_are_read_from_git(model_report, tmp_path):
 def test_no_gate_result_says_nothing_was_trained(model_report, tmp_path):
     text = model_report.compose(tmp_path / "missing.json", tmp_path)
     assert text.startswith("### Model gate: not run")
+
+
+def test_a_pass_removes_the_former_champions_report(model_report, tmp_path):
+    reports = tmp_path / "reports"
+    write_report(reports, "v1")
+    write_report(reports, "v2")
+    (reports / "README.md").write_text("kept")
+    assert model_report.prune_reports(write_gate(tmp_path / "g.json", passed=False), reports) == []
+    assert (reports / "v1").is_dir()
+    gate = write_gate(tmp_path / "gate.json", passed=True)
+    assert model_report.prune_reports(gate, reports) == [reports / "v1"]
+    assert sorted(p.name for p in reports.iterdir()) == ["README.md", "v2"]
