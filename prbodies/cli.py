@@ -50,6 +50,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("out", type=Path, nargs="?", default=OUT)
     args = parser.parse_args(argv)
+    args.out = args.out.resolve()  # scratch stores (MLflow's SQLite) need absolute paths
     try:
         chromium.binary()
     except chromium.ChromiumMissing as err:

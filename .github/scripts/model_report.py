@@ -107,13 +107,14 @@ def changed_files(root: Path) -> list[str]:
     return [f"`{path}` ({verb})" for path, verb in sorted(entries.items())]
 
 
-def _heading(gate: dict) -> str:
-    """The verdict in words, plain text (code spans wrap badly in a heading)."""
+def _heading(gate: dict, summary: str = "") -> str:
+    """The verdict in words, plain text (code spans wrap badly in a heading). The failures
+    counted are the summary's ✗ rows when there is one (what the reviewer sees below)."""
     version, champion = gate["candidate"]["version"], gate.get("champion_version")
     if gate["verdict"]["passed"]:
         instead = f" replaces {champion}" if champion else " becomes the first champion"
         return f"## ✓ PASS: {version}{instead}"
-    failed = len(gate["verdict"]["reasons"])
+    failed = summary.count("| ✗ |") or len(gate["verdict"]["reasons"])
     stays = f"{champion} stays" if champion else "no champion yet"
     return f"## ✗ REJECTED: {version}; {stays} ({failed} check{'s' * (failed != 1)} failed)"
 
@@ -133,11 +134,11 @@ def compose(
         )
     gate = json.loads(gate_file.read_text())
     candidate, verdict = gate["candidate"], gate["verdict"]
-    lines = [_heading(gate), ""]
     report = reports / candidate["version"] / "report.md"
     text = report.read_text() if report.is_file() else ""
     text = absolute_images(text, image_base) if image_base else named_images(text)
     summary, _, details = text.partition(DETAILS)
+    lines = [_heading(gate, summary), ""]
     if summary.strip():
         # Its title and verdict line say what the heading above already says.
         lines += [

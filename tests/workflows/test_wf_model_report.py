@@ -148,3 +148,11 @@ def test_a_pass_removes_the_former_champions_report(model_report, tmp_path):
     gate = write_gate(tmp_path / "gate.json", passed=True)
     assert model_report.prune_reports(gate, reports) == [reports / "v1"]
     assert sorted(p.name for p in reports.iterdir()) == ["README.md", "v2"]
+
+
+def test_a_reject_counts_the_failed_rows_the_reviewer_sees(model_report, tmp_path):
+    gate = write_gate(tmp_path / "gate.json", passed=False)
+    rejected = REPORT.replace("| ✓ | RMSE overall", "| ✗ | RMSE overall")
+    write_report(tmp_path / "reports", "v2", rejected)
+    text = model_report.compose(gate, tmp_path / "reports")
+    assert text.startswith("## ✗ REJECTED: v2; v1 stays (1 check failed)\n")
