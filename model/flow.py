@@ -1,6 +1,8 @@
 """The one training flow, run by `make train`, `make retrain` and CI alike:
 
 validate → drift → [tracked: train → evaluate → gate → report → promote].
+The gate judges metrics overall and per slice, per-group disparity and the behavioural tests
+(model/behaviour.py); on a pass, reports/ keeps only the new champion's report.
 
 The champion record moves only at the last step, and only on a pass; every earlier step
 writes nothing outside the report folder, `out_dir` and the MLflow run. A candidate identical
