@@ -98,12 +98,14 @@ wf-plan-comment: ## Post (or update) the plans in build/plan-*.md as one PR comm
 wf-open-pr: ## Push local work as a PR to main: BRANCH= [PATHS= TITLE= BODY=] (needs gh)
 	BRANCH="$(BRANCH)" PATHS="$(PATHS)" TITLE="$(TITLE)" BODY="$(BODY)" .github/scripts/open-pr.sh
 
-# What a model PR commits: the record, the golden answers, reports/ (new report, stale removed).
-MODEL_PR_PATHS := config/champion.json config/golden.json reports
+# What a model PR commits: the record, the golden answers, reports/ (new report, stale
+# removed), and data/ when the run brought a new month.
+MODEL_PR_PATHS := config/champion.json config/golden.json reports data
 
 .PHONY: wf-model-pr
-wf-model-pr: wf-model-report ## Open the model PR "model <version>" from this run: BRANCH=
-	@test -s build/model-pr-title.txt || { echo "No build/model-pr-title.txt: no gate result to propose." >&2; exit 1; }
+# Uses the body and title `make wf-model-report` (or wf-summary) wrote, notes added since kept.
+wf-model-pr: ## Open the model PR "model <version>" from this run's body: BRANCH=
+	@test -s build/model-pr-title.txt -a -s build/model-report.md || { echo "No build/model-pr-title.txt or build/model-report.md: run make wf-model-report first." >&2; exit 1; }
 	BRANCH="$(BRANCH)" PATHS="$(MODEL_PR_PATHS)" TITLE="$$(cat build/model-pr-title.txt)" \
 		BODY=build/model-report.md .github/scripts/open-pr.sh
 
