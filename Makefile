@@ -25,6 +25,7 @@ include mk/sagemaker.mk
 include mk/postman.mk
 include mk/up.mk
 include mk/feedback.mk
+include mk/review.mk
 
 # A fragment on disk that is not included above would lose its targets without a word.
 unlisted_fragments := $(filter-out $(MAKEFILE_LIST),$(wildcard mk/*.mk))

@@ -72,9 +72,10 @@ wf-attest-sbom: ## Attach the SBOM to the pushed image as a keyless cosign attes
 	cosign attest --yes --type cyclonedx --predicate $(SBOM_FILE) "$$(cat $(PUSHED_REF_FILE))"
 
 .PHONY: wf-model-report
-wf-model-report: ## Compose build/model-report.md: this run's gate result + its full report
+wf-model-report: ## Compose build/model-report.md (+ the PR title): this run's verdict, checks, report
 	@$(PYTHON) .github/scripts/model_report.py build/candidate/gate.json reports build/model-report.md \
-		--image-base "$$(cat build/report-image-base.txt 2>/dev/null || true)"
+		--image-base "$$(cat build/report-image-base.txt 2>/dev/null || true)" \
+		--title-out build/model-pr-title.txt --prune-reports
 
 .PHONY: wf-summary
 wf-summary: wf-model-report ## Append the model report to the run summary (stdout off GitHub)
@@ -96,6 +97,17 @@ wf-plan-comment: ## Post (or update) the plans in build/plan-*.md as one PR comm
 .PHONY: wf-open-pr
 wf-open-pr: ## Push local work as a PR to main: BRANCH= [PATHS= TITLE= BODY=] (needs gh)
 	BRANCH="$(BRANCH)" PATHS="$(PATHS)" TITLE="$(TITLE)" BODY="$(BODY)" .github/scripts/open-pr.sh
+
+# What a model PR commits: the record, the golden answers, reports/ (new report, stale
+# removed), and data/ when the run brought a new month.
+MODEL_PR_PATHS := config/champion.json config/golden.json reports data
+
+.PHONY: wf-model-pr
+# Uses the body and title `make wf-model-report` (or wf-summary) wrote, notes added since kept.
+wf-model-pr: ## Open the model PR "model <version>" from this run's body: BRANCH=
+	@test -s build/model-pr-title.txt -a -s build/model-report.md || { echo "No build/model-pr-title.txt or build/model-report.md: run make wf-model-report first." >&2; exit 1; }
+	BRANCH="$(BRANCH)" PATHS="$(MODEL_PR_PATHS)" TITLE="$$(cat build/model-pr-title.txt)" \
+		BODY=build/model-report.md .github/scripts/open-pr.sh
 
 .PHONY: wf-automerge
 wf-automerge: ## Let GitHub merge the PR of BRANCH= once its required checks pass

@@ -50,6 +50,12 @@ def _parser() -> argparse.ArgumentParser:
             "--reports", type=Path, default=paths.REPORTS, help="where report folders go"
         )
         flow.add_argument("--out", type=Path, default=paths.CANDIDATE, help="where gate.json goes")
+    report = sub.add_parser(
+        "report", help="regenerate reports/ for the champion by replaying its retrain"
+    )
+    report.add_argument("--params", type=Path, default=paths.PARAMS, help="hyper-parameters")
+    report.add_argument("--monitoring", type=Path, default=paths.MONITORING, help="drift limits")
+    report.add_argument("--reports", type=Path, default=paths.REPORTS, help="the reports folder")
     sub.add_parser(
         "register", help="make sure the champion is in the BentoML store (local: rebuilt from git)"
     )
@@ -102,6 +108,17 @@ def main(argv: list[str] | None = None) -> int:
             return train(args)
         elif args.command == "drift":
             return drift(args)
+        elif args.command == "report":
+            from model.champion_report import regenerate
+
+            folder = regenerate(
+                args.data,
+                args.champion,
+                load_params(args.params),
+                load_settings(args.monitoring),
+                args.reports,
+            )
+            print(f"{folder / 'report.md'}: the champion's report, regenerated")
     except (DataError, ArtifactError, FileNotFoundError) as err:
         print(f"error: {err}", file=sys.stderr)
         return EXIT_BAD_INPUT

@@ -1,6 +1,8 @@
 """The one training flow, run by `make train`, `make retrain` and CI alike:
 
 validate → drift → [tracked: train → evaluate → gate → report → promote].
+The gate judges metrics overall and per slice, per-group disparity and the behavioural tests
+(model/behaviour.py); on a pass, reports/ keeps only the new champion's report.
 
 The champion record moves only at the last step, and only on a pass; every earlier step
 writes nothing outside the report folder, `out_dir` and the MLflow run. A candidate identical
@@ -13,6 +15,7 @@ becomes a registered version and the record pins its name, version and sha256.
 from __future__ import annotations
 
 import json
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -92,6 +95,9 @@ def run(
             registry.save_bytes(artifact.dumps(model), outcome.candidate)
             records.save(outcome.candidate, champion_path)
             write_gate_json(outcome, out_dir, tracked.url)
+            # reports/ holds the champion's report only: the former one leaves with it.
+            for stale in stale_reports(reports_dir, outcome.candidate["version"]):
+                shutil.rmtree(stale)
         tracked.log_folder(out_dir, "gate")
     return Result(changes, outcome.verdict.summary, outcome, drift, report_dir, tracked.url)
 
@@ -159,6 +165,13 @@ def importance(model, holdout: pd.DataFrame, seed: int) -> pd.DataFrame:
         {"feature": FEATURES, "mean": result.importances_mean, "std": result.importances_std}
     )
     return table.sort_values("mean", ascending=False, ignore_index=True)
+
+
+def stale_reports(reports_dir: Path, keep: str) -> list[Path]:
+    """Report folders in reports_dir other than `keep`'s."""
+    if not reports_dir.is_dir():
+        return []
+    return sorted(p for p in reports_dir.iterdir() if p.is_dir() and p.name != keep)
 
 
 def drift_warnings(drift: list[FeatureDrift] | None) -> list[str]:

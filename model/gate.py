@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from model import fairness
+from model import behaviour, fairness
 
 
 @dataclass
@@ -30,10 +30,12 @@ def judge(
     rules: dict,
     disparity: dict[str, Any] | None = None,
     champion_disparity: dict[str, Any] | None = None,
+    behaved: list[behaviour.Result] | None = None,
 ) -> Verdict:
     """Compare metrics measured on the same holdout; champion None means no champion yet.
-    disparity / champion_disparity: per-group figures of model/fairness.py on that holdout."""
-    failures = []
+    disparity / champion_disparity: per-group figures of model/fairness.py on that holdout;
+    behaved: the candidate's behavioural tests (model/behaviour.py), each one must pass."""
+    failures = behaviour.failures(behaved or [])
     overall = candidate["overall"]
     floors = rules["floors"]
     if overall["r2"] < floors["min_r2"]:
@@ -43,6 +45,8 @@ def judge(
     if disparity is not None:  # ceilings apply champion or not; growth needs a champion
         failures += fairness.failures(disparity, champion_disparity, rules["fairness"])
     fair = [fairness.summary(disparity)] if disparity is not None else []
+    if behaved:
+        fair.append(f"{len(behaved)} behavioural tests passed")
     if champion is None:
         return Verdict(not failures, failures or ["no champion yet; floors met", *fair])
 

@@ -12,7 +12,7 @@ from typing import Any
 import pandas as pd
 from sklearn.pipeline import Pipeline
 
-from model import artifact, fairness, registry
+from model import artifact, behaviour, fairness, registry
 from model import record as records
 from model.evaluate import evaluate
 from model.gate import Verdict, judge
@@ -125,12 +125,16 @@ def gate_candidate(
         champion_metrics = champion_on(holdout, champion, data_dir, params)
         champion_fairness = _champion_fairness(champion, champion_metrics, holdout, params)
         champion_metrics = {**champion_metrics, "fairness": champion_fairness}
+    # Behavioural tests travel in the record too (the report and gate.json show them).
+    behaved = behaviour.run(model, holdout)
+    candidate["behaviour"] = behaviour.as_json(behaved)
     verdict = judge(
         candidate["metrics"],
         champion_metrics,
         params["gate"],
         disparity=candidate["fairness"],
         champion_disparity=champion_fairness,
+        behaved=behaved,
     )
     outcome = Outcome(
         candidate, champion_metrics, champion and champion["version"], verdict, verdict.passed

@@ -56,8 +56,12 @@ def test_report_names_versions_and_has_valid_plots(shifted_run):
         f"# Model report: candidate {candidate} vs champion {before['version']}"
     )
     decision = report.splitlines()[2]
-    assert decision.startswith("**PASS**" if code == 0 else "**REJECTED**")
-    assert "weathersit" in report.split("## Drift")[1]
+    assert decision.startswith("**✓ PASS**" if code == 0 else "**✗ REJECTED**")
+    summary, details = report.split("<!-- details -->")
+    # The drift alerts are in the one-screen summary, by their human names, marked.
+    assert "| ⚠ | Drift alert: Weather (PSI) |" in summary
+    assert "| ⚠ | Drift alert: Wind speed (PSI) |" in summary
+    assert "| Weather | PSI |" in details.split("## Drift")[1]
     for name in ("metrics.png", "slices.png", "importance.png", "drift.png"):
         assert f"]({name})" in report
         assert (report_dir / name).read_bytes()[:8] == PNG_SIGNATURE
@@ -82,7 +86,34 @@ def test_worse_candidate_is_rejected_and_champion_unchanged(workspace, tmp_path,
     assert registry.load(candidate["bento_model_tag"]) is None  # never registered
     report = (workspace.reports / candidate["version"] / "report.md").read_text()
     champion = load(workspace.champion)["version"]
-    assert f"**REJECTED**: champion {champion} stays. " in report
+    assert f"**✗ REJECTED**: champion `{champion}` stays; " in report
+    assert "| ✗ | RMSE overall (rentals/h) |" in report
+
+
+def test_a_misbehaving_candidate_is_rejected_by_its_behaviour(workspace, monkeypatch, capsys):
+    """Good metrics, perverse behaviour: its predictor is made to predict more in rain."""
+    from model import behaviour
+
+    shutil.copy(DECEMBER, workspace.data / DECEMBER.name)
+    honest = behaviour.predictor
+
+    def rain_lover(model):
+        predict = honest(model)
+        return lambda frame: predict(frame) * (1 + 2 * (frame["weathersit"] != "clear"))
+
+    monkeypatch.setattr(behaviour, "predictor", rain_lover)
+    before = workspace.champion.read_bytes()
+
+    assert main(workspace.args("retrain")) == 1
+
+    printed = capsys.readouterr().out
+    gate_line = next(line for line in printed.splitlines() if line.startswith("gate: "))
+    assert gate_line.startswith("gate: REJECT: behaviour 'rain → fewer rentals' failed: +")
+    assert workspace.champion.read_bytes() == before
+    candidate = json.loads((workspace.out / "gate.json").read_text())["candidate"]
+    report = (workspace.reports / candidate["version"] / "report.md").read_text()
+    assert "| ✗ | Behaviour: rain → fewer rentals |" in report
+    assert "| ✓ | Behaviour: alone = in a batch |" in report
 
 
 def test_nothing_new_means_nothing_to_do(workspace, capsys):

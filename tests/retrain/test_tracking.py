@@ -78,13 +78,25 @@ def test_pass_registers_the_pinned_bytes(workspace, tmp_path, capsys):
     stored = registry.model_file(record["bento_model_tag"])
     assert artifact.file_sha256(stored) == pinned["sha256"]
 
-    # The retrain PR's body (`make wf-model-report`) carries the sha256 and the run's link.
+    # The retrain PR's body (`make wf-model-report`) carries the sha256; it links the run only
+    # on the environment's MLflow server (config/platform.yaml), which a reviewer can open.
     body = tmp_path / "model-report.md"
     script = REPO / ".github" / "scripts" / "model_report.py"
-    subprocess.run([sys.executable, script, ws.out / "gate.json", ws.reports, body], check=True)
+    run_id = gate["mlflow_run"].rsplit("/", 1)[-1]
+    platform = tmp_path / "platform.yaml"
+    platform.write_text("github_repository: acme/bikeshare\n")
+    command = [sys.executable, script, ws.out / "gate.json", ws.reports, body]
+    subprocess.run([*command, "--platform", platform], check=True)
     text = body.read_text()
-    assert f"sha256 `{pinned['sha256']}`" in text and pinned["uri"] in text
-    assert f"MLflow run: {gate['mlflow_run']}" in text
+    assert f"sha256 `{pinned['sha256']}`" in text
+    assert gate["mlflow_run"] not in text and pinned["uri"] not in text  # gone with the runner
+    assert f"MLflow run `{run_id[:12]}` lives in the workflow's own store" in text
+    server = gate["mlflow_run"].split("/#/")[0]
+    platform.write_text(f"github_repository: acme/bikeshare\nmlflow_url: {server}\n")
+    subprocess.run([*command, "--platform", platform], check=True)
+    text = body.read_text()
+    assert f"]({gate['mlflow_run']}) on {server}" in text
+    assert f"`{pinned['name']}` version {pinned['version']} on the MLflow server" in text
 
 
 def test_rejected_candidate_is_logged_but_not_registered(workspace, tmp_path):

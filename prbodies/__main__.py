@@ -1,0 +1,3 @@
+from prbodies.cli import main
+
+raise SystemExit(main())
