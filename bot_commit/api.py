@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import urllib.error
 import urllib.request
@@ -26,7 +27,9 @@ class GitHub:
 
     def call(self, method: str, path: str, body: dict | None = None) -> dict:
         """`path` is relative to /repos/{owner}/{repo}, e.g. `/git/blobs`."""
-        request = urllib.request.Request(
+        if not self.url.startswith(("https://", "http://127.0.0.1:", "http://localhost:")):
+            raise ApiError(f"{self.url} is not an https URL (plain http only on loopback).")
+        request = urllib.request.Request(  # noqa: S310 - the scheme is checked above
             f"{self.url.rstrip('/')}/repos/{self.repository}{path}",
             method=method,
             data=None if body is None else json.dumps(body).encode(),
@@ -38,14 +41,12 @@ class GitHub:
             },
         )
         try:
-            with urllib.request.urlopen(request, timeout=60) as response:
+            with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310
                 return json.loads(response.read() or b"{}")
         except urllib.error.HTTPError as error:
             detail = error.read().decode(errors="replace")[:300]
-            try:
+            with contextlib.suppress(ValueError, AttributeError):
                 detail = json.loads(detail).get("message", detail)
-            except (ValueError, AttributeError):
-                pass
             raise ApiError(f"{method} {path} answered {error.code}: {detail}", error.code) from None
         except urllib.error.URLError as error:
             raise ApiError(f"{method} {path} failed: {error.reason}") from None

@@ -28,7 +28,8 @@ def main(argv: list[str] | None = None) -> int:
     repository = os.environ.get("GITHUB_REPOSITORY", "")
     if not token or "/" not in repository:
         print(
-            "bot_commit: set GH_TOKEN (the App's installation token) and GITHUB_REPOSITORY=owner/name.",
+            "bot_commit: set GH_TOKEN (the App's installation token) "
+            "and GITHUB_REPOSITORY=owner/name.",
             file=sys.stderr,
         )
         return 1

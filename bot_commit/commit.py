@@ -41,7 +41,9 @@ def commits_ahead(root: Path, base: str) -> list[str]:
     commits = git(root, "rev-list", "--reverse", "--topo-order", f"{base}..HEAD").split()
     for sha in commits:
         if len(git(root, "rev-list", "--parents", "-n", "1", sha).split()) != 2:
-            raise Refused(f"commit {sha[:12]} is a merge or a root commit: rebase it onto the base.")
+            raise Refused(
+                f"commit {sha[:12]} is a merge or a root commit: rebase it onto the base."
+            )
     return commits
 
 
@@ -54,7 +56,9 @@ def changes(root: Path, commit: str) -> list[Change]:
             continue
         _, new_mode, _, new_blob, _ = meta.lstrip(":").split(" ", 4)
         if new_mode != "000000" and new_mode not in FILE_MODES:
-            raise Refused(f"{path} has mode {new_mode} (a submodule?): only files can be committed.")
+            raise Refused(
+                f"{path} has mode {new_mode} (a submodule?): only files can be committed."
+            )
         out.append(Change(path, new_mode, new_blob))
     return out
 
@@ -78,7 +82,9 @@ def recreate(root: Path, github: GitHub, commit: str, parent: str) -> str:
                 {"content": base64.b64encode(content).decode(), "encoding": "base64"},
             )["sha"]
             if blob != change.blob:
-                raise Refused(f"GitHub stored {change.path} as {blob[:12]}, not {change.blob[:12]}.")
+                raise Refused(
+                    f"GitHub stored {change.path} as {blob[:12]}, not {change.blob[:12]}."
+                )
         entries.append(_tree_entry(change, blob))
     parent_tree = git(root, "rev-parse", f"{commit}^^{{tree}}").strip()
     tree = github.call("POST", "/git/trees", {"base_tree": parent_tree, "tree": entries})["sha"]

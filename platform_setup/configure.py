@@ -157,7 +157,9 @@ def plan(root: Path, platform: Platform) -> dict[Path, str]:
     for env in platform.environments.values():
         overlay = overlay_values.path_for(env.name)
         if not (root / overlay.parent / "kustomization.yaml").is_file():
-            raise ConfigError(f"{overlay.parent} not found: environment {env.name!r} needs its overlay.")
+            raise ConfigError(
+                f"{overlay.parent} not found: environment {env.name!r} needs its overlay."
+            )
         out[overlay] = overlay_values.account_values(env)
         tf_root = Path(TFVARS.format(env=env.name)).parent
         if not (root / tf_root).is_dir():

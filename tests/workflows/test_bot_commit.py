@@ -85,7 +85,9 @@ def two_commits(repo: Path) -> None:
     git(repo, "commit", "-q", "-m", "pin new")
     (repo / "obsolete.txt").unlink()
     git(repo, "add", "-A")
-    git(repo, "commit", "-q", "-m", "promote(prod): new\n\nPromotion-Env: prod\nImage: x@sha256:1\n")
+    git(
+        repo, "commit", "-q", "-m", "promote(prod): new\n\nPromotion-Env: prod\nImage: x@sha256:1\n"
+    )
 
 
 def test_local_commits_are_made_again_through_the_api(repo, api):
@@ -123,7 +125,9 @@ def test_a_rerun_replaces_the_bots_branch(repo, api):
 def test_nothing_ahead_and_a_bad_token_are_one_sentence_each(repo, api):
     result = push(repo, api)
     assert result.returncode == 1
-    assert result.stderr == "bot_commit: nothing to push: HEAD has no commit ahead of origin/main.\n"
+    assert (
+        result.stderr == "bot_commit: nothing to push: HEAD has no commit ahead of origin/main.\n"
+    )
     two_commits(repo)
     result = push(repo, api, token="stolen")
     assert result.returncode == 1
