@@ -11,8 +11,8 @@ all alike.
     python -m bench.container_modes [--image REF] [--requests N] [--rounds R]
     make sagemaker-bench
 
-Writes bench/results/container_modes.{md,json} and the table in README.md's "Deployment
-paths: EKS or SageMaker" section (when no request failed).
+Writes bench/results/container_modes.{md,json} and the table in docs/deployment-targets.md
+(when no request failed).
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ from model.schema import FEATURES
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results"
 SCRATCH = ROOT / "build" / "bench" / "container-modes"
-README = ROOT / "README.md"
+README = ROOT / "docs" / "deployment-targets.md"
 BEGIN, END = "<!-- container-modes:begin -->", "<!-- container-modes:end -->"
 # Host ports of this benchmark (never the container ports themselves: 8080 may be taken).
 KUBERNETES_PORTS = range(3180, 3190)
@@ -142,7 +142,7 @@ def table(report: dict) -> str:
 
 
 def update_readme(text: str, readme: Path = README) -> None:
-    """Put the table between the markers of the README's "Deployment paths" section."""
+    """Put the table between the markers in docs/deployment-targets.md."""
     content = readme.read_text()
     head, begin, rest = content.partition(BEGIN)
     _, end, tail = rest.partition(END)

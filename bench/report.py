@@ -1,4 +1,4 @@
-"""Turn a benchmark result into a markdown table, a plot and the README's latest table.
+"""Turn a benchmark result into a markdown table, a plot and the latest table in docs/benchmarks.md.
 
 Every figure is given with its ratio to the strong baseline (bench/strong_app.py).
 """
@@ -9,8 +9,8 @@ import json
 import re
 from pathlib import Path
 
-# The latest table lives in the top-level README, where users look first.
-README = Path(__file__).resolve().parents[1] / "README.md"
+# The latest table lives in docs/benchmarks.md, beside how to read it.
+README = Path(__file__).resolve().parents[1] / "docs" / "benchmarks.md"
 BEGIN, END = "<!-- serving-table:begin -->", "<!-- serving-table:end -->"
 ORDER = ("project", "strong", "naive", "floor")
 METRICS = (  # key, label, format
@@ -83,7 +83,7 @@ def table(results: dict) -> str:
 
 
 def targets(results: dict) -> list[str]:
-    """Issue 15's targets, each with the figure measured and whether it was met."""
+    """The serving targets, each with the figure measured and whether it was met."""
     sides = results["sides"]
     if "project" not in sides:
         return []

@@ -9,7 +9,7 @@ All four are started once, then every scenario drives each side in turn (the ord
 from one scenario to the next), so the load other jobs put on the machine hits every side
 alike. Before anything is compared, each baseline's single-row p50 at c=1 must be within
 5 ms of its in-process predict time (bench/stall_check.py). Writes
-bench/results/serving.{json,md,png}, updates the table in the top-level README.md, prints it.
+bench/results/serving.{json,md,png}, updates the table in docs/benchmarks.md, prints it.
 
     python -m bench.serving [--quick] [--sides project,strong] [--scenarios "c=8"]
 """

@@ -1,4 +1,4 @@
-"""Check that a side is not crippled by something outside its design (issue 15).
+"""Check that a side is not crippled by something outside its design.
 
 A single-row request at concurrency 1 over loopback should cost its in-process predict time
 plus a little HTTP work. A side whose p50 is more than SLACK_MS above its in-process time is

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import bentoml
-from bentoml.exceptions import NotFound
+from bentoml.exceptions import BentoMLException, NotFound
 
 from model import artifact
 
@@ -24,12 +24,25 @@ def tag_for(version: str) -> str:
     return f"{MODEL_NAME}:{version}"
 
 
+class DamagedEntry(artifact.ArtifactError):
+    """The store has an entry for the tag but cannot read it (e.g. a damaged model.yaml)."""
+
+
 def model_file(tag: str) -> Path | None:
-    """Where the store keeps the model's bytes, or None when the tag is not stored."""
+    """Where the store keeps the model's bytes, or None when the tag is not stored;
+    DamagedEntry (one sentence naming the tag and the repair) when the entry is unreadable."""
     try:
         return Path(bentoml.models.get(tag).path_of(MODEL_FILE))
     except NotFound:
         return None
+    # BentoML 1.4.39 reads model.yaml lazily: a damaged one surfaces as BentoMLException
+    # ("malformed model.yaml"), KeyError (a missing field) or a YAML/type error.
+    except (BentoMLException, KeyError, TypeError, ValueError, OSError) as error:
+        kind = type(error).__name__
+        raise DamagedEntry(
+            f"the BentoML store entry {tag} is damaged ({kind} reading its model.yaml): "
+            "run `make register` to rebuild it from the verified artifact."
+        ) from None
 
 
 def check_stored(record: dict[str, Any]) -> Path:
@@ -54,7 +67,13 @@ def save_bytes(data: bytes, record: dict[str, Any], source: str = "the artifact 
     """Store these exact bytes under the record's tag. A tag already stored is kept when its
     file matches the record's sha256 and refused (ArtifactError) when it does not."""
     tag = record["bento_model_tag"]
-    stored = model_file(tag)
+    try:
+        stored = model_file(tag)
+    except DamagedEntry:
+        # Replace the unreadable entry with the bytes in hand, once they are verified.
+        artifact.check_bytes(data, record, source)
+        bentoml.models.delete(tag)
+        stored = None
     if stored is not None:
         artifact.check_file(stored, record)
         return tag

@@ -23,7 +23,10 @@ def release_model(record: dict[str, Any]) -> str:
             "only a model promoted by `make train`/`make retrain` can be released."
         )
     artifact.pinned(record)
-    stored = registry.model_file(record["bento_model_tag"])
+    try:
+        stored = registry.model_file(record["bento_model_tag"])
+    except registry.DamagedEntry:
+        stored = None  # save_bytes replaces the entry with the fetched, verified bytes
     if stored is not None:  # already imported: still the pinned bytes?
         artifact.check_file(stored, record)
         return record["bento_model_tag"]

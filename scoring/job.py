@@ -75,9 +75,9 @@ def load_model(tag: str):
     record = json.loads(paths.CHAMPION.read_text())
     if record["bento_model_tag"] != tag:
         raise BatchError(f"model {tag} is not the champion {record['bento_model_tag']}.")
-    path = bentoml.models.get(tag).path_of(registry.MODEL_FILE)  # NotFound: not stored
+    path = "its model file"
     try:
-        registry.check_stored(record)
+        path = registry.check_stored(record)  # not stored, damaged, or other bytes: one sentence
         return bentoml.sklearn.load_model(tag)
     except ArtifactError as err:
         raise BatchError(str(err)) from err

@@ -1,6 +1,8 @@
-"""The README's annotated tree matches the repository: every path it names is tracked by git,
-every top-level entry of the repository is in it, and in the areas whose files it lists
-(config/, model/, bento/, scoring/) every file is listed."""
+"""The trees in the docs match the repository.
+
+README.md's short tree names every top-level entry that git tracks, and nothing that is not
+there; docs/layout.md's annotated tree names only tracked paths and, in the areas whose files
+it lists (config/, model/, bento/, scoring/), every file."""
 
 from __future__ import annotations
 
@@ -22,10 +24,10 @@ def tracked() -> set[str]:
     return set(out.split())
 
 
-def tree() -> list[str]:
-    """Paths the tree names: top-level entries, and file names under the last one."""
-    text = (REPO / "README.md").read_text()
-    block = text.split("## Layout", 1)[1].split("```", 2)[1]
+def tree(doc: str = "docs/layout.md", heading: str = "# Layout") -> list[str]:
+    """Paths a tree names: top-level entries, and file names under the last one."""
+    text = (REPO / doc).read_text()
+    block = text.split(heading, 1)[1].split("```", 2)[1]
     names, parent = [], ""
     for line in block.splitlines():
         if re.match(r"^\S", line):
@@ -36,21 +38,34 @@ def tree() -> list[str]:
     return names
 
 
-def test_every_path_in_the_tree_is_tracked():
+def _untracked(names: list[str]) -> list[str]:
     files = tracked()
-    missing = [
+    return [
         name
-        for name in tree()
+        for name in names
         if name not in files and not any(f.startswith(name.rstrip("/") + "/") for f in files)
     ]
-    assert missing == []
 
 
-def test_every_top_level_entry_is_in_the_tree():
-    named = tree()
+def _absent_top_level(names: list[str]) -> list[str]:
     top = {f.split("/")[0] + ("/" if "/" in f else "") for f in tracked()} - NOT_IN_TREE
-    absent = sorted(t for t in top if not any(n == t or n.startswith(t) for n in named))
-    assert absent == []
+    return sorted(t for t in top if not any(n == t or n.startswith(t) for n in names))
+
+
+def test_every_path_in_the_readme_tree_is_tracked():
+    assert _untracked(tree("README.md", "## Layout")) == []
+
+
+def test_every_top_level_entry_is_in_the_readme_tree():
+    assert _absent_top_level(tree("README.md", "## Layout")) == []
+
+
+def test_every_path_in_the_annotated_tree_is_tracked():
+    assert _untracked(tree()) == []
+
+
+def test_every_top_level_entry_is_in_the_annotated_tree():
+    assert _absent_top_level(tree()) == []
 
 
 def test_listed_areas_list_every_file():
@@ -66,3 +81,19 @@ def test_listed_areas_list_every_file():
         and f not in named
     )
     assert unlisted == []
+
+
+def test_the_readme_stays_a_front_door():
+    lines = (REPO / "README.md").read_text().splitlines()
+    assert len(lines) <= 160, f"README.md has {len(lines)} lines: move detail into docs/"
+
+
+def test_docs_link_only_to_files_that_exist():
+    broken = []
+    for doc in [REPO / "README.md", *sorted((REPO / "docs").rglob("*.md"))]:
+        for target in re.findall(r"\]\(([^)#\s]+)(?:#[^)]*)?\)", doc.read_text()):
+            if "://" in target or target.startswith("mailto:"):
+                continue
+            if not (doc.parent / target).exists():
+                broken.append(f"{doc.relative_to(REPO)} -> {target}")
+    assert broken == []

@@ -310,7 +310,7 @@ def test_down_removes_the_pod(played, registry_of, image_dirs):
 def test_the_scoring_cronjob_pod_scores_a_month_on_the_local_stack(
     signed, image_dirs, registry_of, tf_local_stack, moto_ca_bundle, tmp_path
 ):
-    """Item 6 of issue 16: the CronJob's pod template, played once against the local stack
+    """The CronJob's pod template, played once against the local stack
     (terraform/envs/local applied on moto); its output checked in the bucket."""
     import io
 
