@@ -30,7 +30,7 @@ def previewed(signed, image_dirs, tmp_path_factory):
     command = [sys.executable, "-m", "kubeplay", "--root", str(repo), "preview"]
     command += ["--env", "staging", "--image", ref, "--base", base, "--out", str(out)]
     command += ["--registry", ref.split("/", 1)[0], "--port", str(free_port())]
-    command += ["--policy", str(policy), "--registries-d", str(registries_d), "--timeout", "180"]
+    command += ["--policy", str(policy), "--registries-d", str(registries_d), "--timeout", "420"]
     done = subprocess.run(
         command,
         capture_output=True,
