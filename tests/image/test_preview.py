@@ -47,7 +47,7 @@ def previewed(signed, image_dirs, tmp_path_factory):
 
 def test_the_pr_is_played_verified_and_fed_bad_input(previewed, signed):
     _, done, comment, _ = previewed
-    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.returncode == 0, done.stderr + comment[:4000]  # the comment says what failed
     assert "preview passed" in done.stdout
     assert comment.startswith("## Preview of ") and ": passed" in comment.splitlines()[0]
     assert signed[0] in comment  # the PR's image is what was played
