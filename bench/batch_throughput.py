@@ -7,7 +7,7 @@ Scenarios, one after the other on this machine:
                           ceiling per core
   single process          `scoring.job.score_period` end to end against a moto S3 server
                           (read CSV from S3, check rows, predict, Parquet, atomic publish)
-  Spark local[2]          `scoring.spark_backfill` (mapInPandas, model in the Python worker),
+  Spark local[2]          `scoring.spark_backfill` (mapInArrow, model in the Python worker),
                           CSV in, Parquet out; session start and first job reported apart
   Spark, server/partition run_in_spark's design (bench/batch_spark_http.py): a bento server
                           per partition, Arrow batches sent to /predict_batch over HTTP

@@ -21,7 +21,7 @@ import os
 import time
 from pathlib import Path
 
-from bench import hey, report, stall_check
+from bench import hey, paired, report, stall_check
 from bench.servers import ENV, ROOT, Server, project_server, tree_cpu_s, uvicorn_server
 from bench.workload import write_bodies
 
@@ -155,6 +155,25 @@ def run_scenario(server: Server, scenario: tuple, bodies: dict[str, Path], scale
     }
 
 
+def measure_pairs(servers: dict, scenarios: list, bodies: dict, scale: float, pairs: int) -> dict:
+    """The target scenarios again, project and strong taking turns (bench/paired.py)."""
+
+    def run(side: str, scenario: tuple, seconds: float) -> dict:
+        return run_scenario(servers[side], scenario, bodies, seconds / SCENARIO_SECONDS)
+
+    out = {}
+    for scenario in (s for s in scenarios if s[0] in paired.PAIRED):
+        seconds = max(2, paired.PAIR_SECONDS * scale)
+        out[scenario[0]] = paired.measure(run, scenario, pairs, seconds)
+        summary = out[scenario[0]]["rps"]
+        print(
+            f"  paired   {scenario[0]:14s} req/s ratio median {summary['median']:.2f}x "
+            f"({summary['min']:.2f}-{summary['max']:.2f}x, {summary['n']} pairs)",
+            flush=True,
+        )
+    return out
+
+
 def soak_run(server: Server, body: Path) -> dict:
     """Fixed rate for SOAK_SECONDS: no errors, and memory flat after the first 10 s."""
     start = time.perf_counter()
@@ -212,6 +231,9 @@ def parse_args() -> argparse.Namespace:
     )
     parser.add_argument("--scenarios", default="", help="only scenarios whose name has this")
     parser.add_argument("--no-report", action="store_true", help="print only (a lever probe)")
+    parser.add_argument(
+        "--pairs", type=int, default=paired.PAIRS, help="paired runs per target scenario"
+    )
     args = parser.parse_args()
     names = [s for s in SIDES if s in args.sides.split(",") or s == "strong"]
     unknown = set(args.sides.split(",")) - set(SIDES)
@@ -252,6 +274,8 @@ def main() -> None:
                 run = run_scenario(servers[name], scenario, bodies, scale)
                 results["sides"][name]["runs"][scenario[0]] = run
                 print(f"  {name:8s} {scenario[0]:14s} {run['rps']:9.1f} req/s", flush=True)
+        if "project" in servers:
+            results["paired"] = measure_pairs(servers, scenarios, bodies, scale, args.pairs)
         if "project" in servers and complete and not args.quick:
             results["soak"] = soak_run(servers["project"], bodies["row"])
         for name, server in servers.items():

@@ -13,7 +13,7 @@ set -euo pipefail
 bento_tag=$1 base_record=$2 image_record=$3
 bentoml=${BENTOML:-bentoml}
 uv=${UV:?set UV to the pinned uv binary (make venv installs it)}
-max_mb=${IMAGE_MAX_MB:-900}
+max_mb=${IMAGE_MAX_MB:-700}
 
 # shellcheck disable=SC1090
 source "$base_record"
@@ -45,8 +45,9 @@ fi
 # between builds. None of it ships in the image.
 tools=${BUILD_TOOLS_DIR:-$(dirname "$image_record")/build-tools}
 mkdir -p "$tools/uv-cache"
-rm -f "$tools/uv" "$tools/uv.bin" "$tools/ca-certificates.crt"
+rm -f "$tools/uv" "$tools/uv.bin" "$tools/ca-certificates.crt" "$tools/slim.py"
 cp "$(realpath "$uv")" "$tools/uv.bin"
+cp "$(dirname "$0")/slim.py" "$tools/slim.py" # run by bento/image.py's slimming step
 cert=""
 ca=${PIP_CERT:-${SSL_CERT_FILE:-$(python3 -c 'import ssl; print(ssl.get_default_verify_paths().cafile or "")')}}
 if [ -n "$ca" ] && [ -f "$ca" ]; then

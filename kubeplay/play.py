@@ -36,6 +36,7 @@ NOT_PLAYED = {
     "Ingress": "no load balancer here: the printed URL stands in for it",
     "Job": "its pod template runs as a Pod in `make verify`",
     "CronJob": "its pod template runs as a Pod in `make score-pod`",
+    "ExternalSecret": "no AWS Secrets Manager here: on a cluster External Secrets makes the Secret",
 }
 
 

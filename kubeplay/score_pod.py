@@ -19,6 +19,9 @@ from kubeplay.local import LocalTarget, render_local
 from kubeplay.play import check_pinned, containers, pinned_release
 
 CA_FILE = "/etc/moto-ca.pem"  # only the certificate, not the emulator's key next to it
+# What a cluster gives the job and this machine has not: the Pushgateway, GitHub and the
+# Secret External Secrets makes (podman would refuse the pod for the missing Secret).
+CLUSTER_ONLY_ENV = {"BIKESHARE_PUSHGATEWAY_URL", "BIKESHARE_RETRAIN_REPOSITORY", "GITHUB_TOKEN"}
 
 
 def local_pod(cronjob: dict, period: str, bucket: str, endpoint: str, ca_bundle: Path) -> dict:
@@ -35,7 +38,11 @@ def local_pod(cronjob: dict, period: str, bucket: str, endpoint: str, ca_bundle:
         "AWS_ACCESS_KEY_ID": "test",
         "AWS_SECRET_ACCESS_KEY": "test",
     }
-    env = [e for e in container.get("env", []) if e["name"] not in overrides]
+    env = [
+        e
+        for e in container.get("env", [])
+        if e["name"] not in overrides and e["name"] not in CLUSTER_ONLY_ENV
+    ]
     container["env"] = env + [{"name": k, "value": v} for k, v in overrides.items()]
     container.setdefault("volumeMounts", []).append(
         {"name": "moto-ca", "mountPath": CA_FILE, "readOnly": True}

@@ -10,7 +10,7 @@ BASE_RECORD ?= build/base-image.env
 BENTO_TAG_FILE ?= build/bento-tag.txt
 IMAGE_REPO := bikeshare
 # 660 MB before the explain endpoint; SHAP brings numba + llvmlite (~214 MB installed).
-IMAGE_MAX_MB ?= 900
+IMAGE_MAX_MB ?= 700
 # The loopback registry stands in for ECR; the release workflow passes REGISTRY=<ECR> TAG=<sha>
 # (default tag: the bento's version). IMAGE_OUT, REGISTRY_PORT, IMAGE_RUN_PORT: mk/common.mk.
 REGISTRY_DIR ?= $(IMAGE_SCRATCH)/registry
@@ -82,3 +82,10 @@ image-run: ## Pull the pushed image by digest (signature checked) and run it as 
 .PHONY: image-stop
 image-stop: ## Stop the container started by image-run
 	@$(PY) -m image.run stop --name $(IMAGE_RUN_NAME)
+
+# The auto-rollback receiver's image (autorollback/, docs/operating.md): on the same base.
+AUTOROLLBACK_IMAGE ?= localhost/bikeshare-autorollback:dev
+
+.PHONY: autorollback-image
+autorollback-image: base-image ## Build the auto-rollback receiver's image (autorollback/Containerfile) as AUTOROLLBACK_IMAGE
+	podman build --quiet --build-arg BASE=$(BASE_IMAGE_NAME) -f autorollback/Containerfile -t $(AUTOROLLBACK_IMAGE) .

@@ -63,6 +63,24 @@ EDITS = (
         "the provenance's source repository",
     ),
     Edit(
+        "argocd/bikeshare/base/prometheusrule.yaml",
+        rf"runbook_url: https://github\.com/({SLUG})/blob/",
+        lambda p, _: p.github_repository,
+        "the runbooks' repository",
+    ),
+    Edit(
+        "argocd/bikeshare/base/cronjob-score.yaml",
+        rf"BIKESHARE_RETRAIN_REPOSITORY\n\s*value: ({SLUG})\n",
+        lambda p, _: p.github_repository,
+        "the retrain dispatch's repository",
+    ),
+    Edit(
+        "argocd/bikeshare/autorollback/deployment.yaml",
+        rf"AUTOROLLBACK_GITHUB_REPOSITORY\n\s*value: ({SLUG})\n",
+        lambda p, _: p.github_repository,
+        "the auto-rollback receiver's repository",
+    ),
+    Edit(
         ".github/workflows/*.yml",
         r"(?m)^\s+AWS_REGION: (\S+)$",
         lambda p, _: p.region,

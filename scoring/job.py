@@ -196,8 +196,14 @@ def score_period(
             "on scores/* and _tmp/*."
         ) from err
     result = json.loads(record)
+    evidence = live_drift.Evidence(
+        s3, bucket, key, sha256(data), prefix + "drift.json", sha256(outputs["drift.json"])
+    )
+    cooldown = live_drift.settings()["retrain"].get("cooldown_hours", 0)
     try:
-        result["follow_up"] = live_drift.follow_up(drift, result["rows"])
+        result["follow_up"] = live_drift.follow_up(
+            drift, result["rows"], evidence=evidence, cooldown_hours=cooldown
+        )
     except BatchError as err:
         raise BatchError(f"scored and published to s3://{bucket}/{prefix}, but {err}") from err
     result["drift"] = {k: drift[k] for k in ("alert", "warn", "retrain")}

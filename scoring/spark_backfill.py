@@ -4,8 +4,8 @@
         [--master local[2]]
 
 Each executor loads the champion from the bento's model (shipped with the job as an exported
-.bentomodel file, so a cluster needs no model store) once per Python worker, and scores Arrow
-batches with `mapInPandas` through scoring.rows.score_rows: the same function as the
+.bentomodel file, so a cluster needs no model store) once per Python worker, and scores
+Arrow batches with `mapInArrow` through scoring.rows.score_rows: the same function as the
 single-process job, so both give the same predictions and rejects row for row. Outputs are
 Parquet datasets partitioned by period (predictions/ and rejects/), committed by Spark's
 output committer. Input files must be named <YYYY-MM>.csv: the period comes from the name.
@@ -24,11 +24,28 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 
 from scoring.rows import LINE, PERIOD, PREDICTION, REASON, score_rows
 
 PERIOD_FILE = re.compile(r"(\d{4}-\d{2})\.csv$")
 RAW = "raw"  # a rejected row as read, one JSON object (null for scored rows: few columns out)
+# What the scorer yields, as Spark DDL and as the Arrow schema of each batch.
+SCHEMA = (
+    f"{LINE} long, day long, hr long, {PREDICTION} double, {REASON} string, "
+    f"{RAW} string, {PERIOD} string"
+)
+OUT_SCHEMA = pa.schema(
+    [
+        (LINE, pa.int64()),
+        ("day", pa.int64()),
+        ("hr", pa.int64()),
+        (PREDICTION, pa.float64()),
+        (REASON, pa.string()),
+        (RAW, pa.string()),
+        (PERIOD, pa.string()),
+    ]
+)
 _PREDICTORS: dict[str, object] = {}  # per Python worker: load once, not per batch
 
 
@@ -113,19 +130,25 @@ def _predictor(tag: str, shipped: str | None):
 
 
 def _scorer(tag: str, shipped: str | None, columns: list[str]):
-    def score(batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
+    """Arrow record batches in and out (`mapInArrow`): the text columns stay Arrow strings, as
+    in the single-process job (scoring/rows.py reads CSV with Arrow), instead of becoming a
+    Python object per cell the way `mapInPandas` hands them over."""
+
+    def score(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
         predictor = _predictor(tag, shipped)
         for batch in batches:
-            for period, part in batch.groupby(PERIOD, sort=False):
+            frame = batch.to_pandas(types_mapper=pd.ArrowDtype)
+            for period, part in frame.groupby(PERIOD, sort=False):
                 rows = part.drop(columns=PERIOD).fillna("").reset_index(drop=True)
                 scored = score_rows(predictor, rows, period)
                 predictions = scored.predictions.assign(**{REASON: None, RAW: None})
                 rejects = scored.rejects[[LINE, REASON]].assign(
                     **{RAW: [json.dumps(r) for r in scored.rejects[columns].to_dict("records")]}
                 )
-                yield pd.concat([predictions, rejects], ignore_index=True).assign(
-                    **{PERIOD: period}
+                out = pd.concat([predictions, rejects], ignore_index=True).assign(
+                    **{PERIOD: str(period)}
                 )
+                yield pa.RecordBatch.from_pandas(out, schema=OUT_SCHEMA, preserve_index=False)
 
     return score
 
@@ -149,11 +172,7 @@ def ship_model(spark, tag: str) -> str:
 def score(spark, rows, tag: str, shipped: str | None = None):
     """The combined result: one row per input row, scored (reason null) or rejected."""
     columns = [c for c in rows.columns if c not in (LINE, PERIOD)]
-    schema = (
-        f"{LINE} long, day long, hr long, {PREDICTION} double, {REASON} string, "
-        f"{RAW} string, {PERIOD} string"
-    )
-    return rows.mapInPandas(_scorer(tag, shipped, columns), schema)
+    return rows.mapInArrow(_scorer(tag, shipped, columns), SCHEMA)
 
 
 def split(result, columns: list[str]):

@@ -56,10 +56,21 @@ def test_cronjob_runs_the_service_image_and_scores_the_previous_month(cronjobs, 
         assert container["command"] == [
             *("python", "-m", "scoring", "score", "--period", "previous")
         ]
-        env_vars = {e["name"]: e["value"] for e in container["env"]}
+        env_vars = {e["name"]: e.get("value") for e in container["env"]}
         # Terraform's name: <project>-<env>-artifacts-<account id>.
         assert env_vars["BIKESHARE_ARTIFACTS_BUCKET"].startswith(f"bikeshare-{env}-artifacts-")
         assert env_vars["BENTOML_HOME"] == "/tmp/bentoml"
+        # Drift reaches people and git: the Pushgateway, and the retrain dispatch with a token
+        # from the Secret that External Secrets makes (never a value in the manifest).
+        assert env_vars["BIKESHARE_PUSHGATEWAY_URL"].endswith(".monitoring.svc:9091")
+        assert env_vars["BIKESHARE_RETRAIN_REPOSITORY"].count("/") == 1
+        [token] = [e for e in container["env"] if e["name"] == "GITHUB_TOKEN"]
+        assert token["valueFrom"]["secretKeyRef"] == {
+            "name": "bikeshare-github",
+            "key": "dispatch-token",
+        }
+        secrets = [d for d in rendered_docs[env] if d["kind"] == "ExternalSecret"]
+        assert "bikeshare-github" in {s["spec"]["target"]["name"] for s in secrets}
 
 
 def test_cronjob_has_a_schedule_per_environment(cronjobs):
@@ -130,3 +141,14 @@ def test_cronjob_passes_checkov(tmp_path):
     )
     summary = json.loads(proc.stdout)["summary"]
     assert summary["passed"] > 0 and summary["failed"] == 0, proc.stdout[:4000]
+
+
+def test_the_played_job_pod_leaves_out_what_only_a_cluster_has(cronjobs):
+    """`make score-pod` plays the CronJob's pod with podman: no Pushgateway, GitHub or
+    External Secrets' Secret here (podman would refuse the pod for the missing Secret)."""
+    from kubeplay.score_pod import CLUSTER_ONLY_ENV, local_pod
+
+    pod = local_pod(cronjobs["staging"], "2011-12", "bucket", "https://127.0.0.1:1", Path("/ca"))
+    names = {e["name"] for e in pod["spec"]["containers"][0]["env"]}
+    assert CLUSTER_ONLY_ENV and not names & CLUSTER_ONLY_ENV
+    assert {"BIKESHARE_ARTIFACTS_BUCKET", "AWS_ENDPOINT_URL_S3"} <= names

@@ -135,3 +135,62 @@ def test_a_reference_that_is_not_the_champions_is_refused(tmp_path):
     (data / f"{first}.csv").write_text((data / f"{first}.csv").read_text() + "\n")
     with pytest.raises(BatchError, match=f"{first}.csv is missing or differs"):
         live_drift.reference(champion, data)
+
+
+def test_the_dispatch_carries_its_evidence_and_repeats_are_dropped_within_the_cool_down(s3, bucket):
+    """The payload points at the scored data and drift.json (S3 URI, sha256, a presigned URL
+    that serves those very bytes); a second request within the cool-down is dropped, the
+    next one after it goes out: the state is an object in the bucket."""
+    import datetime as dt
+    import hashlib
+    import os
+    import ssl
+
+    import httpx
+
+    champion = records.load()
+    drift = live_drift.report(PERIOD, champion, _shifted(champion), live_drift.settings())
+    data = (ROOT / f"data/{PERIOD}.csv").read_bytes()
+    s3.put_object(Bucket=bucket, Key=input_key(PERIOD), Body=data)
+    drift_key = output_prefix(PERIOD, champion["version"]) + "drift.json"
+    s3.put_object(Bucket=bucket, Key=drift_key, Body=live_drift.dumps(drift))
+    evidence = live_drift.Evidence(
+        s3,
+        bucket,
+        input_key(PERIOD),
+        hashlib.sha256(data).hexdigest(),
+        drift_key,
+        hashlib.sha256(live_drift.dumps(drift)).hexdigest(),
+    )
+    github = Receiver(204)
+    env = {
+        live_drift.RETRAIN_REPOSITORY: "acme-mlops/bikeshare-gitops",
+        live_drift.GITHUB_API: github.url,
+        "GITHUB_TOKEN": "test-token",
+    }
+    now = dt.datetime(2026, 12, 1, 4, 0, tzinfo=dt.UTC)
+    rows = {"in": 700, "scored": 700, "rejected": 0}
+
+    def run(at: dt.datetime) -> list[str]:
+        return live_drift.follow_up(drift, rows, env, evidence, cooldown_hours=168, now=at)
+
+    assert run(now) == ["retrain requested on acme-mlops/bikeshare-gitops"]
+    [(_, _, _, body)] = github.requests
+    payload = json.loads(body)["client_payload"]
+    assert payload["period"] == PERIOD and payload["alert"] == drift["alert"]
+    assert payload["data"]["uri"] == f"s3://{bucket}/{input_key(PERIOD)}"
+    assert payload["drift"]["uri"] == f"s3://{bucket}/{drift_key}"
+    tls = ssl.create_default_context(cafile=os.environ["AWS_CA_BUNDLE"])
+    fetched = httpx.get(payload["data"]["url"], verify=tls, timeout=10)
+    assert hashlib.sha256(fetched.content).hexdigest() == payload["data"]["sha256"]
+    assert len(payload) <= 10  # GitHub's limit on client_payload's top-level properties
+    # A re-run of the period two hours later, and the next period's run six days later: dropped.
+    for later in (dt.timedelta(hours=2), dt.timedelta(days=6)):
+        [line] = run(now + later)
+        assert line.startswith("retrain not requested again"), line
+    assert len(github.requests) == 1
+    # After the cool-down, drift still beyond the threshold asks again.
+    assert run(now + dt.timedelta(days=8)) == ["retrain requested on acme-mlops/bikeshare-gitops"]
+    assert len(github.requests) == 2
+    state = json.loads(s3.get_object(Bucket=bucket, Key=live_drift.DISPATCH_STATE)["Body"].read())
+    assert state["at"] == (now + dt.timedelta(days=8)).isoformat()

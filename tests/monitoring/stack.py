@@ -62,9 +62,12 @@ def _wait_ready(url: str, proc: subprocess.Popen, log: Path, seconds: float = 30
     raise AssertionError(f"{url} not ready in {seconds} s:\n{log.read_text()[-2000:]}")
 
 
-def start_alertmanager(binary: str, work: Path, webhook: Webhook) -> tuple[subprocess.Popen, str]:
+def start_alertmanager(
+    binary: str, work: Path, webhook: Webhook, config: dict | None = None
+) -> tuple[subprocess.Popen, str]:
+    """Alertmanager with `config`, by default one route to `webhook`."""
     port = free_port()
-    config = {
+    config = config or {
         "route": {
             "receiver": "test",
             "group_by": ["alertname"],
@@ -94,11 +97,21 @@ def start_alertmanager(binary: str, work: Path, webhook: Webhook) -> tuple[subpr
 
 
 def start_prometheus(
-    binary: str, work: Path, rules: Path, target: str, alertmanager: str
+    binary: str,
+    work: Path,
+    rules: Path,
+    target: str,
+    alertmanager: str,
+    external_labels: dict[str, str] | None = None,
 ) -> tuple[subprocess.Popen, str]:
     port = free_port()
     config = {
-        "global": {"scrape_interval": "1s", "evaluation_interval": "1s"},
+        "global": {
+            "scrape_interval": "1s",
+            "evaluation_interval": "1s",
+            # As kube-prometheus-stack sets them (environment, cluster).
+            "external_labels": external_labels or {},
+        },
         "rule_files": [str(rules)],
         "alerting": {
             "alertmanagers": [{"static_configs": [{"targets": [alertmanager.split("//")[1]]}]}]

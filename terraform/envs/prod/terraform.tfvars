@@ -8,4 +8,11 @@ single_nat_gateway = false
 node_group         = { min_size = 3, desired_size = 3, max_size = 6 }
 
 # Operations: CloudWatch alarms and dashboard (the ALB's suffixes join once the Ingress made it).
-alarms = {}
+# Prod pages: PagerDuty's CloudWatch integration URL (it carries the integration key, so it
+# lives in Secrets Manager, not here) and the team's list (docs/operating.md).
+alarms = {
+  email_subscriptions = ["bikeshare-alerts@acme-mlops.example"]
+  subscriptions = [
+    { protocol = "https", endpoint_secret_name = "bikeshare/alarms/pagerduty-endpoint" },
+  ]
+}

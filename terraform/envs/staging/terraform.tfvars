@@ -7,4 +7,7 @@ single_nat_gateway      = true
 node_group              = { min_size = 2, desired_size = 2, max_size = 4 }
 
 # Operations: CloudWatch alarms and dashboard (the ALB's suffixes join once the Ingress made it).
-alarms = {}
+# Staging's alarms are tickets: the team's list, no pager (docs/operating.md).
+alarms = {
+  email_subscriptions = ["bikeshare-alerts@acme-mlops.example"]
+}

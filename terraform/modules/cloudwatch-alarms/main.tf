@@ -21,6 +21,20 @@ locals {
   alb_dimensions = var.load_balancer == null ? {} : { LoadBalancer = var.load_balancer.arn_suffix }
   tg_dimensions  = var.load_balancer == null ? {} : { LoadBalancer = var.load_balancer.arn_suffix, TargetGroup = var.load_balancer.target_group_arn_suffix }
   actions        = [aws_sns_topic.this.arn]
+
+  # One runbook per alarm (docs/runbooks/<name>.md, linked from its description); a test
+  # (tests/hygiene/test_runbooks.py) checks that every alarm names one that exists.
+  runbooks = {
+    http_5xx_rate        = "BikeshareAlb5xxRate"
+    p99_latency          = "BikeshareAlbP99Latency"
+    unhealthy_targets    = "BikeshareAlbUnhealthyTargets"
+    node_cpu             = "BikeshareNodeCpu"
+    node_memory          = "BikeshareNodeMemory"
+    scoring_job_failures = "BikeshareScoringJobLogFailures"
+  }
+  runbook = { for alarm, page in local.runbooks : alarm => "Runbook: ${var.runbook_base_url}/${page}.md" }
+
+  subscriptions = { for index, s in var.subscriptions : "${s.protocol}-${index}" => s }
 }
 
 # CloudWatch publishes to an encrypted topic only if the key lets the cloudwatch service
@@ -98,13 +112,34 @@ resource "aws_sns_topic_subscription" "email" {
   endpoint  = each.value
 }
 
+# Endpoints that carry a key (PagerDuty's CloudWatch integration URL) come from Secrets
+# Manager, never from a tfvars file; the value stays in the encrypted state.
+data "aws_secretsmanager_secret_version" "subscription" {
+  for_each = { for key, s in local.subscriptions : key => s if s.endpoint_secret_name != null }
+
+  secret_id = each.value.endpoint_secret_name
+}
+
+resource "aws_sns_topic_subscription" "this" {
+  for_each = local.subscriptions
+
+  topic_arn = aws_sns_topic.this.arn
+  protocol  = each.value.protocol
+  endpoint = (
+    each.value.endpoint_secret_name == null ? each.value.endpoint
+    : data.aws_secretsmanager_secret_version.subscription[each.key].secret_string
+  )
+  # PagerDuty and chat webhooks confirm HTTPS subscriptions by themselves.
+  endpoint_auto_confirms = each.value.protocol == "https"
+}
+
 # 5xx share of requests (the ALB's own and the targets'), only once there is traffic:
 # a single error among three requests is not an outage.
 resource "aws_cloudwatch_metric_alarm" "http_5xx_rate" {
   for_each = local.alb
 
   alarm_name          = "${var.name}-alb-5xx-rate"
-  alarm_description   = "More than ${local.t.http_5xx_percent}% of requests to the load balancer answered 5xx (over ${local.t.minimum_request_count} requests a period)."
+  alarm_description   = "More than ${local.t.http_5xx_percent}% of requests to the load balancer answered 5xx (over ${local.t.minimum_request_count} requests a period). ${local.runbook.http_5xx_rate}"
   comparison_operator = "GreaterThanThreshold"
   threshold           = local.t.http_5xx_percent
   evaluation_periods  = local.t.evaluation_periods
@@ -141,7 +176,7 @@ resource "aws_cloudwatch_metric_alarm" "p99_latency" {
   for_each = local.alb
 
   alarm_name          = "${var.name}-target-p99-latency"
-  alarm_description   = "p99 of the targets' response time is above ${local.t.p99_latency_seconds} s."
+  alarm_description   = "p99 of the targets' response time is above ${local.t.p99_latency_seconds} s. ${local.runbook.p99_latency}"
   namespace           = "AWS/ApplicationELB"
   metric_name         = "TargetResponseTime"
   dimensions          = local.tg_dimensions
@@ -163,7 +198,7 @@ resource "aws_cloudwatch_metric_alarm" "unhealthy_targets" {
   for_each = local.alb
 
   alarm_name          = "${var.name}-unhealthy-targets"
-  alarm_description   = "More than ${local.t.unhealthy_targets} of the service's targets fail the load balancer's health check (/readyz)."
+  alarm_description   = "More than ${local.t.unhealthy_targets} of the service's targets fail the load balancer's health check (/readyz). ${local.runbook.unhealthy_targets}"
   namespace           = "AWS/ApplicationELB"
   metric_name         = "UnHealthyHostCount"
   dimensions          = local.tg_dimensions
@@ -187,7 +222,7 @@ resource "aws_cloudwatch_metric_alarm" "node" {
   }
 
   alarm_name          = "${var.name}-node-${each.key}"
-  alarm_description   = "Average node ${each.key} utilisation of cluster ${var.cluster_name} is above ${each.value.threshold}% (Container Insights)."
+  alarm_description   = "Average node ${each.key} utilisation of cluster ${var.cluster_name} is above ${each.value.threshold}% (Container Insights). ${local.runbook["node_${each.key}"]}"
   namespace           = "ContainerInsights"
   metric_name         = each.value.metric
   dimensions          = { ClusterName = var.cluster_name }
@@ -221,7 +256,7 @@ resource "aws_cloudwatch_log_metric_filter" "scoring_failures" {
 
 resource "aws_cloudwatch_metric_alarm" "scoring_failures" {
   alarm_name          = "${var.name}-scoring-job-failures"
-  alarm_description   = "The batch scoring job logged a failure (metric filter on ${var.scoring_log_group_name})."
+  alarm_description   = "The batch scoring job logged a failure (metric filter on ${var.scoring_log_group_name}). ${local.runbook.scoring_job_failures}"
   namespace           = local.scoring_namespace
   metric_name         = local.scoring_metric
   statistic           = "Sum"

@@ -51,6 +51,34 @@ variable "email_subscriptions" {
   }
 }
 
+variable "subscriptions" {
+  description = "Other subscribers of the alarm topic: protocol https (e.g. PagerDuty's CloudWatch integration URL), sqs or lambda, each with its endpoint, or with the name of a Secrets Manager secret that holds it (for endpoints that carry a key)."
+  type = list(object({
+    protocol             = string
+    endpoint             = optional(string)
+    endpoint_secret_name = optional(string)
+  }))
+  default  = []
+  nullable = false
+
+  validation {
+    condition = alltrue([
+      for s in var.subscriptions : contains(["https", "sqs", "lambda"], s.protocol) && ((s.endpoint == null) != (s.endpoint_secret_name == null))
+    ])
+    error_message = "subscriptions: protocol must be https, sqs or lambda, with exactly one of endpoint and endpoint_secret_name."
+  }
+}
+
+variable "runbook_base_url" {
+  description = "Where the runbooks are read (the repository's docs/runbooks on its default branch, e.g. https://github.com/OWNER/REPO/blob/main/docs/runbooks); every alarm's description links its page there."
+  type        = string
+
+  validation {
+    condition     = can(regex("^https://\\S+[^/]$", var.runbook_base_url))
+    error_message = "runbook_base_url must be an https URL without a trailing slash."
+  }
+}
+
 variable "load_balancer" {
   description = "The service's ALB (made by the AWS Load Balancer Controller from the Ingress): the ARN suffixes CloudWatch uses as dimensions (app/NAME/ID and targetgroup/NAME/ID). Null: no load-balancer alarms (e.g. before the Ingress exists)."
   type = object({

@@ -28,6 +28,8 @@ module "alarms" {
   scoring_log_group_name      = "/aws/containerinsights/${local.name}/application"
   load_balancer               = var.alarms.load_balancer
   email_subscriptions         = var.alarms.email_subscriptions
+  subscriptions               = var.alarms.subscriptions
+  runbook_base_url            = "https://github.com/${var.github_repository}/blob/main/docs/runbooks"
   kms_deletion_window_in_days = local.key_days
 }
 

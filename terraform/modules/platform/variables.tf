@@ -163,13 +163,18 @@ variable "create_pod_identity_associations" {
 }
 
 variable "alarms" {
-  description = "CloudWatch alarms and dashboard (modules/cloudwatch-alarms): the ALB's ARN suffixes once the Ingress made it (null: no load-balancer alarms yet) and e-mail subscribers of the alarm topic. Null: no alarms."
+  description = "CloudWatch alarms and dashboard (modules/cloudwatch-alarms): the ALB's ARN suffixes once the Ingress made it (null: no load-balancer alarms yet) and the alarm topic's subscribers (e-mail; https, sqs or lambda endpoints, given or named as a Secrets Manager secret). Null: no alarms."
   type = object({
     load_balancer = optional(object({
       arn_suffix              = string
       target_group_arn_suffix = string
     }))
     email_subscriptions = optional(list(string), [])
+    subscriptions = optional(list(object({
+      protocol             = string
+      endpoint             = optional(string)
+      endpoint_secret_name = optional(string)
+    })), [])
   })
   default = null
 }

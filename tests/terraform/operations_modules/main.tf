@@ -48,6 +48,7 @@ module "alarms" {
   scoring_log_group_name      = aws_cloudwatch_log_group.application.name
   kms_deletion_window_in_days = 7
   load_balancer               = local.alb
+  runbook_base_url            = "https://github.com/acme-mlops/bikeshare-gitops/blob/main/docs/runbooks"
 }
 
 module "sagemaker" {

@@ -15,6 +15,9 @@ mock_provider "aws" {
   mock_resource "aws_sns_topic" {
     defaults = { arn = "arn:aws:sns:us-east-1:123456789012:bikeshare-test-alarms" }
   }
+  mock_data "aws_secretsmanager_secret_version" {
+    defaults = { secret_string = "https://events.pagerduty.com/integration/0123456789abcdef/enqueue" }
+  }
   mock_resource "aws_cloudwatch_metric_alarm" {
     defaults = { arn = "arn:aws:cloudwatch:us-east-1:123456789012:alarm:bikeshare-test-mock" }
   }
@@ -25,6 +28,7 @@ variables {
   environment            = "staging"
   cluster_name           = "bikeshare-test"
   scoring_log_group_name = "/aws/containerinsights/bikeshare-test/application"
+  runbook_base_url       = "https://github.com/acme-mlops/bikeshare-gitops/blob/main/docs/runbooks"
   load_balancer = {
     arn_suffix              = "app/k8s-bikeshare-0123456789/0123456789abcdef"
     target_group_arn_suffix = "targetgroup/k8s-bikeshar-bikeshar-0123456789/fedcba9876543210"
@@ -184,4 +188,47 @@ run "rejects_bad_inputs" {
     var.name, var.environment, var.kms_key_arn, var.email_subscriptions, var.cluster_name,
     var.scoring_log_group_name, var.scoring_failure_pattern, var.load_balancer, var.thresholds,
   ]
+}
+
+run "every_alarm_links_its_runbook_and_secret_endpoints_subscribe" {
+  command = apply
+
+  variables {
+    email_subscriptions = ["oncall@example.com"]
+    subscriptions = [
+      { protocol = "https", endpoint_secret_name = "bikeshare/alarms/pagerduty-endpoint" },
+      { protocol = "sqs", endpoint = "arn:aws:sqs:us-east-1:123456789012:bikeshare-alarms" },
+    ]
+  }
+
+  assert {
+    condition = alltrue([
+      for d in concat(
+        values(aws_cloudwatch_metric_alarm.http_5xx_rate)[*].alarm_description,
+        values(aws_cloudwatch_metric_alarm.p99_latency)[*].alarm_description,
+        values(aws_cloudwatch_metric_alarm.unhealthy_targets)[*].alarm_description,
+        values(aws_cloudwatch_metric_alarm.node)[*].alarm_description,
+        [aws_cloudwatch_metric_alarm.scoring_failures.alarm_description],
+      ) : can(regex("Runbook: https://github.com/acme-mlops/bikeshare-gitops/blob/main/docs/runbooks/Bikeshare[A-Za-z0-9]+[.]md$", d))
+    ])
+    error_message = "Every alarm's description must end with its runbook's URL."
+  }
+  assert {
+    condition     = aws_sns_topic_subscription.this["https-0"].endpoint == "https://events.pagerduty.com/integration/0123456789abcdef/enqueue" && aws_sns_topic_subscription.this["https-0"].endpoint_auto_confirms
+    error_message = "An https subscriber named as a secret must subscribe the secret's URL and expect it to confirm by itself."
+  }
+  assert {
+    condition     = aws_sns_topic_subscription.this["sqs-1"].endpoint == "arn:aws:sqs:us-east-1:123456789012:bikeshare-alarms" && length(aws_sns_topic_subscription.email) == 1
+    error_message = "Endpoints given directly and e-mail addresses subscribe as given."
+  }
+}
+
+run "a_subscription_needs_exactly_one_endpoint" {
+  command = plan
+
+  variables {
+    subscriptions = [{ protocol = "https" }]
+  }
+
+  expect_failures = [var.subscriptions]
 }

@@ -1,0 +1,117 @@
+"""The landing prefix into data PRs: `landing/<YYYY-MM>.csv` in the artifacts bucket.
+
+For each month there: already in data/ → nothing; handled before with the same bytes (its
+state object `landing/_state/<month>.json` says opened or rejected, with the reason) →
+nothing, so a rejection is said once; else the data contract decides: rejected → the state
+records why and the run prints it; accepted → branch `data/<month>` with data/<month>.csv,
+its datasheet entry and the PR body (build/intake/<month>.md), then the state. A new upload of
+a rejected month (other bytes) is judged again."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from gitops import git
+from intake import check, datasheet
+
+PREFIX = "landing/"
+STATE = "landing/_state/"
+MONTH_KEY = re.compile(r"^landing/(\d{4}-(0[1-9]|1[0-2]))\.csv$")
+BODY_DIR = Path("build/intake")
+
+
+@dataclass(frozen=True)
+class Outcome:
+    month: str
+    status: str  # opened | rejected | skipped
+    detail: str
+
+
+def landed(s3, bucket: str) -> list[str]:
+    pages = s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=PREFIX)
+    keys = [o["Key"] for page in pages for o in page.get("Contents", [])]
+    return sorted(m.group(1) for k in keys if (m := MONTH_KEY.match(k)))
+
+
+def state(s3, bucket: str, month: str) -> dict | None:
+    try:
+        return json.loads(s3.get_object(Bucket=bucket, Key=f"{STATE}{month}.json")["Body"].read())
+    except s3.exceptions.NoSuchKey:
+        return None
+
+
+def remember(s3, bucket: str, month: str, record: dict) -> None:
+    body = (json.dumps(record, indent=2, sort_keys=True) + "\n").encode()
+    s3.put_object(Bucket=bucket, Key=f"{STATE}{month}.json", Body=body)
+
+
+def pr_body(month: str, uri: str, rows: int, digest: str) -> str:
+    return (
+        f"## Data: {month}\n\n"
+        f"`data/{month}.csv` arrived in `{uri}` and passed the data contract "
+        "(model/validate.py: schema, ranges, categories, its month, no (day, hour) shared with "
+        "another file).\n\n"
+        f"- Rows: {rows:,}\n- sha256: `{digest}`\n- Datasheet: entry added to data/DATASHEET.md\n\n"
+        "Merging starts the retrain workflow (a push to data/ on main): a model PR follows if "
+        "the candidate passes the gate.\n"
+    )
+
+
+def open_month(root: Path, month: str, data: bytes, uri: str) -> str:
+    """Branch data/<month> with the file and its datasheet entry; HEAD stays where it was."""
+    git.require_clean(root)
+    branch = f"data/{month}"
+    origin = git.current_branch(root)
+    git.git(root, "switch", "--quiet", "-c", branch)
+    try:
+        name = f"{month}.csv"
+        (root / "data" / name).write_bytes(data)
+        digest = check.sha256(data)
+        datasheet.add_entry(root / "data/DATASHEET.md", name, check.rows(data), digest, f"`{uri}`")
+        git.commit(
+            root,
+            [Path("data") / name, Path("data/DATASHEET.md")],
+            f"data: {month} from the landing prefix ({check.rows(data):,} rows)\n\n"
+            f"Source: {uri}\nsha256: {digest}\n",
+        )
+    except BaseException:
+        git.git(root, "reset", "--hard", "--quiet", check=False)
+        git.git(root, "switch", "--quiet", origin, check=False)
+        git.git(root, "branch", "-D", branch, check=False)
+        raise
+    git.git(root, "switch", "--quiet", origin)
+    body = root / BODY_DIR / f"{month}.md"
+    body.parent.mkdir(parents=True, exist_ok=True)
+    body.write_text(pr_body(month, uri, check.rows(data), digest))
+    return branch
+
+
+def run(root: Path, s3, bucket: str) -> list[Outcome]:
+    outcomes = []
+    for month in landed(s3, bucket):
+        key = f"{PREFIX}{month}.csv"
+        uri = f"s3://{bucket}/{key}"
+        if (root / "data" / f"{month}.csv").exists():
+            outcomes.append(Outcome(month, "skipped", f"data/{month}.csv is already in git"))
+            continue
+        data = s3.get_object(Bucket=bucket, Key=key)["Body"].read()
+        digest = check.sha256(data)
+        before = state(s3, bucket, month)
+        if before and before["sha256"] == digest:
+            outcomes.append(Outcome(month, "skipped", f"already {before['status']}"))
+            continue
+        if git.branch_exists(root, f"data/{month}"):
+            outcomes.append(Outcome(month, "skipped", f"branch data/{month} already exists"))
+            continue
+        reason = check.problem(root / "data", f"{month}.csv", data)
+        if reason:
+            remember(s3, bucket, month, {"status": "rejected", "sha256": digest, "reason": reason})
+            outcomes.append(Outcome(month, "rejected", f"{uri} was not proposed: {reason}"))
+            continue
+        branch = open_month(root, month, data, uri)
+        remember(s3, bucket, month, {"status": "opened", "sha256": digest, "branch": branch})
+        outcomes.append(Outcome(month, "opened", branch))
+    return outcomes

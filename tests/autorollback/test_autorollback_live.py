@@ -1,0 +1,134 @@
+"""A bad deploy opens its own rollback, for real on loopback: prod was just promoted (real git
+in a scratch repository), the served bento answers slowly (the slow-request fault of
+tests/monitoring), a real Prometheus evaluates the shipped rules (`for:` 0s) and a real
+Alertmanager routes with the shipped configuration (kube-prometheus-stack's values: files
+and URLs pointed at this test), the receiver (autorollback/) makes the revert branch, a
+reviewer merges it and prod's release is the previous digest again. Prints the timeline.
+
+Not here: the pods (the served bento stands in for played prod; Argo CD syncing the merge
+is not run) and GitHub (the branch stays in the scratch clone)."""
+
+from __future__ import annotations
+
+import time
+from concurrent.futures import ThreadPoolExecutor
+from urllib.parse import urlparse
+
+import httpx
+import pytest
+import yaml
+
+from autorollback.receiver import Receiver, serve
+from model import record as records
+from tests.monitoring.conftest import require_tool, rules_for_release
+from tests.monitoring.stack import Webhook, start_alertmanager, start_prometheus, stop
+from tests.monitoring.test_live_alerts import predict
+
+from ..hygiene.test_runbooks import alertmanager_config
+from .conftest import GOOD, git, prod_digest
+
+pytestmark = pytest.mark.slow
+
+SECRETS = "/etc/alertmanager/secrets/alertmanager-receivers/"
+
+
+def shipped_config(secrets, receiver_url: str, pager: Webhook, chat: Webhook) -> dict:
+    """The production routing with the test's endpoints and second-scale timers."""
+    config = alertmanager_config()
+    text = yaml.safe_dump(config).replace(SECRETS, f"{secrets}/")
+    config = yaml.safe_load(
+        text.replace("http://bikeshare-autorollback.bikeshare.svc:8080/alerts", receiver_url)
+    )
+    config["route"].update(group_wait="1s", group_interval="1s")
+    receivers = {r["name"]: r for r in config["receivers"]}
+    receivers["pagerduty"]["pagerduty_configs"][0]["url"] = pager.url
+    (secrets / "slack-webhook-url").write_text(chat.url)
+    return config
+
+
+def test_a_slow_release_is_rolled_back_by_a_pr_with_the_alert(service, promoted_repo, tmp_path):
+    champion_version = records.load()["version"]
+    url, _ = service
+    started = time.monotonic()
+    secrets = tmp_path / "secrets"
+    secrets.mkdir()
+    (secrets / "autorollback-token").write_text("test-token\n")
+    (secrets / "pagerduty-routing-key").write_text("0123456789abcdef0123456789abcdef\n")
+    receiver = Receiver(promoted_repo, "prod", "test-token", 3600)
+    server = serve(receiver, "127.0.0.1", 0)
+    pager, chat = Webhook(), Webhook()
+    config = shipped_config(
+        secrets, f"http://127.0.0.1:{server.server_address[1]}/alerts", pager, chat
+    )
+    rules = rules_for_release(tmp_path, champion_version, for_override="0s")
+    alertmanager, am_url = start_alertmanager(
+        require_tool("prometheus-alertmanager"), tmp_path, pager, config
+    )
+    prometheus, _ = start_prometheus(
+        require_tool("prometheus"),
+        tmp_path,
+        rules,
+        urlparse(url).netloc,
+        am_url,
+        {"environment": "prod"},
+    )
+    try:
+        for _ in range(5):
+            predict(url)
+        time.sleep(3)  # a few clean scrapes first
+        fault = time.monotonic()
+        with ThreadPoolExecutor(8) as pool:
+            list(pool.map(lambda _: predict(url, trickle_seconds=2.5), range(8)))
+        deadline = time.monotonic() + 60
+        while not receiver.events and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert receiver.events, "no rollback branch within 60 s of the fault"
+        branch_at = time.monotonic()
+        [event] = receiver.events
+        assert event["alert"] == "BikeshareHighLatency"
+        # The page reached PagerDuty's stand-in too: the rollback does not replace the page.
+        deadline = time.monotonic() + 20
+        while not pager.notifications and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert pager.notifications and pager.notifications[0]["event_action"] == "trigger"
+        body = (promoted_repo / "build/autorollback/rollback.md").read_text()
+        assert "BikeshareHighLatency" in body and "runbook_url" not in body
+        assert "docs/runbooks/BikeshareHighLatency.md" in body
+        # A repeated notification (Alertmanager's repeat, another replica) opens nothing new.
+        again = httpx.post(
+            f"http://127.0.0.1:{server.server_address[1]}/alerts",
+            json={
+                "alerts": [
+                    {
+                        "status": "firing",
+                        "labels": {"alertname": "BikeshareHighLatency"},
+                        "startsAt": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+                    }
+                ]
+            },
+            headers={"Authorization": "Bearer test-token"},
+            timeout=10,
+        )
+        assert again.status_code == 200 and "already exists" in again.json()["done"][0]
+        assert len(receiver.events) == 1
+        # Without the token: refused.
+        assert (
+            httpx.post(
+                f"http://127.0.0.1:{server.server_address[1]}/alerts", json={}, timeout=10
+            ).status_code
+            == 401
+        )
+        # The reviewer merges; Argo CD would sync prod to the previous digest.
+        git(promoted_repo, "merge", "--quiet", "--no-ff", "-m", "Merge rollback", event["branch"])
+        assert prod_digest(promoted_repo) == GOOD
+        healthy = time.monotonic()
+    finally:
+        stop(prometheus)
+        stop(alertmanager)
+        server.shutdown()
+    alert_seen = receiver.first_notification - fault
+    print(
+        f"\ntimeline (s from the fault): alert at the receiver {alert_seen:.1f}, "
+        f"rollback branch {branch_at - fault:.1f}, merged (prod's release = previous digest) "
+        f"{healthy - fault:.1f}; setup {fault - started:.1f}"
+    )
