@@ -9,6 +9,7 @@ from pathlib import Path
 from gitops import git
 from gitops.errors import Failed, Refusal
 from gitops.layout import check_environment
+from kubeplay import preview
 from kubeplay.local import LocalTarget
 from kubeplay.play import down, up
 from kubeplay.score_pod import score_pod
@@ -42,6 +43,12 @@ def _parser() -> argparse.ArgumentParser:
         _common(p, 240)
         p.add_argument("--no-commit", action="store_true", help="verify: do not commit")
 
+    p = sub.add_parser("preview", help="a PR's image as staging: play, verify, bad input, diffs")
+    _common(p, 240)
+    p.add_argument("--image", required=True, help="the PR's pushed image, REPO@sha256:...")
+    p.add_argument("--base", default="origin/main", help="what the rendered diffs compare with")
+    p.add_argument("--out", type=Path, default=Path("build/preview"), help="comment.md goes here")
+
     p = sub.add_parser("score-pod", help="play the scoring CronJob's pod once against moto")
     _common(p, 180)
     p.add_argument("--period", required=True, help="YYYY-MM staged in the bucket")
@@ -53,6 +60,21 @@ def _parser() -> argparse.ArgumentParser:
 
 def run(args: argparse.Namespace) -> str:
     root = args.root.resolve() if args.root else git.toplevel(Path.cwd())
+    if args.command == "preview":
+        summary, passed = preview.main_run(
+            root,
+            args.base,
+            args.image,
+            args.port,
+            args.registry,
+            args.policy.resolve(),
+            args.registries_d.resolve(),
+            args.out.resolve(),
+            args.timeout,
+        )
+        if not passed:
+            raise Failed(summary)
+        return summary
     target = LocalTarget(root, check_environment(args.env), args.registry, args.port)
     if args.command == "up":
         return up(target, args.policy.resolve(), args.registries_d.resolve(), args.timeout)

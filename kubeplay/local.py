@@ -29,11 +29,12 @@ class LocalTarget:
     env: str
     registry: str  # host:port of the loopback registry
     host_port: int
+    label: str = ""  # a name part of its own (e.g. "preview"); default: the environment
 
     @property
     def suffix(self) -> str:
         checkout = hashlib.sha256(str(self.root.resolve()).encode()).hexdigest()[:6]
-        return f"-{self.env}-{checkout}"
+        return f"-{self.label or self.env}-{checkout}"
 
     @property
     def directory(self) -> Path:

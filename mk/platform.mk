@@ -64,3 +64,7 @@ wf-bot-token: ## Say in the run summary which token opens the bot PR: APP_TOKEN_
 	  echo "::warning::No GitHub App configured (vars.BOT_APP_CLIENT_ID, secrets.BOT_APP_PRIVATE_KEY): falling back to GITHUB_TOKEN."; \
 	  echo "**No GitHub App configured**: this PR is opened with GITHUB_TOKEN, so its required checks will not start and auto-merge will wait. Set vars.BOT_APP_CLIENT_ID and secrets.BOT_APP_PRIVATE_KEY (.github/README.md)." >>"$${GITHUB_STEP_SUMMARY:-/dev/stdout}"; \
 	fi
+
+.PHONY: github-rules
+github-rules: venv ## Apply .github/rules (merge methods, main's ruleset, environments) with gh api [DRY_RUN=1 prints the requests]
+	$(PLATFORM) github-rules $(if $(filter 1 yes true,$(DRY_RUN)),--dry-run)

@@ -43,3 +43,21 @@ score-pod: venv image-tools moto-start ## Play the scoring CronJob's pod once on
 	    $(SCRIPTS)/stage.sh '$(or $(PERIOD),2011-12)') && \
 	  $(KUBEPLAY) score-pod $(UP_ARGS) --period '$(or $(PERIOD),2011-12)' --bucket "$$bucket" \
 	    --endpoint-url $(MOTO_ENDPOINT) --ca-bundle $(MOTO_DIR)/cert.pem
+
+# A pull request's preview (.github/workflows/preview.yml runs the same target).
+PREVIEW_PORT ?= 3103
+PREVIEW_BASE ?= origin/main
+PREVIEW_OUT ?= build/preview
+# Seconds for the played pod to get ready: a few on a quiet machine, 274 s seen on this
+# shared 2-core machine under load 17.
+PREVIEW_TIMEOUT ?= 420
+
+.PHONY: preview
+preview: venv image-tools ## HEAD's image played as staging, verified, fed bad input; rendered diffs vs PREVIEW_BASE → build/preview/comment.md; torn down after
+	@$(MAKE) image push sign
+	@$(MAKE) registry-start >/dev/null
+	@status=0; $(KUBEPLAY) preview --env staging --image "$$(cat $(IMAGE_OUT)/image-ref.txt)" \
+	  --base '$(PREVIEW_BASE)' --port '$(PREVIEW_PORT)' --registry $(LOCAL_REGISTRY) \
+	  --policy $(IMAGE_SCRATCH)/policy.json --registries-d $(IMAGE_SCRATCH)/registries.d \
+	  --out $(PREVIEW_OUT) --timeout $(PREVIEW_TIMEOUT) || status=$$?; \
+	  $(MAKE) -s registry-stop; exit $$status

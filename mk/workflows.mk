@@ -42,10 +42,11 @@ wf-policy: venv ## The project's workflow policy (SHA pins, permissions, timeout
 # Runs on this host (no container), with checkout served from the working tree, no network.
 ACT_WORKFLOW ?= .github/workflows/ci.yml
 ACT_JOB ?= wiring
+ACT_EVENT ?=
 
 .PHONY: wf-act
 wf-act: venv ## Run the ci workflow's `wiring` job on this host with act (offline)
-	@$(SCRIPTS)/wf-act.sh $(BIN)/act $(ACT_WORKFLOW) $(ACT_JOB)
+	@$(SCRIPTS)/wf-act.sh $(BIN)/act $(ACT_WORKFLOW) $(ACT_JOB) $(ACT_EVENT)
 
 .PHONY: wf-lint
 wf-lint: wf-actionlint wf-shellcheck wf-schema wf-checkov wf-policy ## All workflow checks
@@ -110,6 +111,20 @@ wf-model-pr: ## Open the model PR "model <version>" from this run's body: BRANCH
 		BODY=build/model-report.md .github/scripts/open-pr.sh
 
 .PHONY: wf-automerge
-wf-automerge: ## Let GitHub merge the PR of BRANCH= once its required checks pass
+wf-automerge: ## Let GitHub merge the PR of BRANCH= once its required checks pass (a merge commit: .github/rules)
 	@test -n "$(BRANCH)" || { echo "Set BRANCH=<pr branch>." >&2; exit 1; }
-	gh pr merge "$(BRANCH)" --repo "$(GITHUB_REPOSITORY)" --auto --squash
+	gh pr merge "$(BRANCH)" --repo "$(GITHUB_REPOSITORY)" --auto --merge
+
+# What a PR must change for its preview to run (a path filter inside the job, so the check
+# can be required: a skipped job counts as passed).
+PREVIEW_PATHS := model bento image argocd config/champion.json pyproject.toml
+
+.PHONY: wf-preview-needed
+wf-preview-needed: ## runs=true|false (GITHUB_OUTPUT) when HEAD changes what runs since BASE=<sha>
+	@test -n "$(BASE)" || { echo "Set BASE=<base commit>." >&2; exit 1; }
+	@if git diff --quiet '$(BASE)' HEAD -- $(PREVIEW_PATHS); then runs=false; else runs=true; fi; \
+	  echo "runs=$$runs" >>"$${GITHUB_OUTPUT:-/dev/stdout}"
+
+.PHONY: wf-preview-comment
+wf-preview-comment: ## Post (or update) build/preview/comment.md as the PR's preview comment: PR=<number>
+	$(PR_COMMENT) "$(PR)" "<!-- bikeshare:preview -->" build/preview/comment.md

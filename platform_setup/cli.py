@@ -11,7 +11,7 @@ from pathlib import Path
 
 import yaml
 
-from platform_setup import appsets, configure, registration
+from platform_setup import appsets, configure, github_rules, registration
 from platform_setup.config import load
 from platform_setup.errors import ConfigError
 
@@ -33,6 +33,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--from", dest="source", type=Path, help="JSON file (default: stdin)")
     p = sub.add_parser("github-variables", help="gh variable set, from .github/variables.json")
     p.add_argument("--dry-run", action="store_true", help="print the gh commands only")
+    p = sub.add_parser("github-rules", help="apply .github/rules (settings, ruleset, environments)")
+    p.add_argument("--dry-run", action="store_true", help="print the gh api requests only")
     p = sub.add_parser("expand", help="Applications the ApplicationSets make for argocd/clusters")
     p.add_argument("--out", type=Path, help="write YAML here (default: stdout)")
     return parser
@@ -77,6 +79,21 @@ def github_variables(root: Path, dry_run: bool) -> int:
     return 0
 
 
+def _gh(command: list[str], stdin: str | None) -> str:
+    proc = subprocess.run(command, input=stdin, capture_output=True, text=True, check=False)
+    if proc.returncode != 0:
+        raise ConfigError(f"{' '.join(command[:5])} failed: {proc.stderr.strip()[:300]}")
+    return proc.stdout
+
+
+def apply_github_rules(root: Path, dry_run: bool) -> int:
+    if not dry_run and shutil.which("gh") is None:
+        raise ConfigError("gh not found: install the GitHub CLI and run `gh auth login`.")
+    for line in github_rules.apply(root, load(root).github_repository, _gh, dry_run):
+        print(line)
+    return 0
+
+
 def run(args: argparse.Namespace) -> int:
     root = args.root
     if args.command == "configure":
@@ -111,6 +128,8 @@ def run(args: argparse.Namespace) -> int:
         return 0
     if args.command == "github-variables":
         return github_variables(root, args.dry_run)
+    if args.command == "github-rules":
+        return apply_github_rules(root, args.dry_run)
     apps = expanded(root)
     text = yaml.safe_dump_all(apps, sort_keys=False, width=100)
     if args.out:

@@ -1,10 +1,10 @@
 """`make configure`: write the values of config/platform.yaml everywhere they are needed.
 
 Two kinds of output, both deterministic (the drift test regenerates and compares):
-- whole files generated from the config (Terraform's platform.auto.tfvars.json, the GitHub
-  variables, sample cluster registrations);
-- values rewritten in place in hand-written files (repository URL, registry host, role ARNs,
-  hosts, CIDRs), each found by a pattern that names its context. A pattern that stops
+- whole files generated from the config (each overlay's account.yaml, Terraform's
+  platform.auto.tfvars.json, the GitHub variables, sample cluster registrations);
+- values rewritten in place in hand-written files (repository URL, registry host), each
+  found by a pattern that names its context. A pattern that stops
   matching fails loudly, so a moved value is never silently left behind.
 """
 
@@ -16,11 +16,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from platform_setup import registration
+from platform_setup import overlay_values, registration
 from platform_setup.config import Environment, Platform
 from platform_setup.errors import ConfigError
 
-OVERLAY = "argocd/bikeshare/overlays/{env}/kustomization.yaml"
 RELEASE = "argocd/bikeshare/overlays/{env}/release/kustomization.yaml"
 TFVARS = "terraform/envs/{env}/platform.auto.tfvars.json"
 GITHUB_VARIABLES = Path(".github/variables.json")
@@ -36,11 +35,6 @@ class Edit:
     value: Callable[[Platform, Environment | None], str]
     what: str
     per_env: bool = False
-
-
-def _after(path_in_patch: str) -> str:
-    """The value of a JSON-patch op on `path_in_patch` (the next `value:` line)."""
-    return rf"path: {re.escape(path_in_patch)}\n\s*value: (\S+)"
 
 
 EDITS = (
@@ -97,29 +91,6 @@ EDITS = (
         r"newName: ([A-Za-z0-9.-]+(?::[0-9]+)?)/bikeshare\n",
         lambda p, _: p.registry_host,
         "the registry host",
-        per_env=True,
-    ),
-    Edit(
-        OVERLAY,
-        r"arn:aws:iam::([0-9]{12}):role/",
-        lambda _, e: e.account_id,
-        "the account in role ARNs",
-        per_env=True,
-    ),
-    Edit(
-        OVERLAY,
-        r"bikeshare-[a-z0-9-]+-artifacts-([0-9]{12})",
-        lambda _, e: e.account_id,
-        "the account in the artifacts bucket",
-        per_env=True,
-    ),
-    Edit(OVERLAY, _after("/spec/rules/0/host"), lambda _, e: e.host, "the host", per_env=True),
-    Edit(OVERLAY, _after("/spec/tls/0/hosts/0"), lambda _, e: e.host, "the TLS host", per_env=True),
-    Edit(
-        OVERLAY,
-        _after("/spec/ingress/0/from/0/ipBlock/cidr"),
-        lambda _, e: e.vpc_cidr,
-        "the VPC CIDR",
         per_env=True,
     ),
 )
@@ -202,6 +173,12 @@ def plan(root: Path, platform: Platform) -> dict[Path, str]:
                 out[path] = _rewrite(current(path), edit, edit.value(platform, env), str(path))
 
     for env in platform.environments.values():
+        overlay = overlay_values.path_for(env.name)
+        if not (root / overlay.parent / "kustomization.yaml").is_file():
+            raise ConfigError(
+                f"{overlay.parent} not found: environment {env.name!r} needs its overlay."
+            )
+        out[overlay] = overlay_values.account_values(env)
         tf_root = Path(TFVARS.format(env=env.name)).parent
         if not (root / tf_root).is_dir():
             raise ConfigError(

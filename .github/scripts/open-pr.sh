@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Turn local work into a pull request against BASE; the workflows' one way to propose a change.
-#   BRANCH  branch to push (default: the current one, which must not be BASE)
+#   BRANCH  branch to propose (default: the current one, which must not be BASE)
 #   PATHS   files to commit first when they changed (space-separated; optional)
 #   TITLE   commit subject and PR title (default: the last commit's subject)
 #   BODY    file with the PR description (default: the commit message)
@@ -34,9 +34,10 @@ if [ "$ahead" = 0 ]; then
   exit 0
 fi
 
-# gh lends its token (GH_TOKEN) to git for this push; checkout kept no credentials.
-gh auth setup-git
-git push --quiet --set-upstream origin "$branch"
+# No git push: the commits are made again through GitHub's API with GH_TOKEN (the App's
+# installation token), which GitHub signs, so "require signed commits" holds (bot_commit/).
+PYTHONPATH="$(cd "$(dirname "$0")/../.." && pwd)" "${PYTHON:-python3}" -m bot_commit push \
+  --branch "$branch" --base "origin/$base"
 title=${TITLE:-$(git log -1 --format=%s)}
 if [ -n "${BODY:-}" ]; then
   gh pr create --base "$base" --head "$branch" --title "$title" --body-file "$BODY"

@@ -7,6 +7,7 @@ writes (seen about once in 40 runs on a loaded machine)."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 from pathlib import Path
 
@@ -43,3 +44,27 @@ def test_act_fails_a_job_that_calls_a_missing_target():
     assert "Failure - Main make wf-no-such-target" in out
     assert "exit status 2" in out  # make's own code for "no rule to make target"
     assert "Job failed" in out
+
+
+PREVIEW = ROOT / ".github" / "workflows" / "preview.yml"
+
+
+@pytest.mark.parametrize(("base", "runs"), [("root", "true"), ("head", "false")])
+def test_preview_runs_only_when_a_pr_changes_what_runs(tmp_path, base, runs):
+    """preview.yml's `changes` job, run by act with a pull_request payload: against the first
+    commit everything changed (the preview runs); against HEAD nothing did (it is skipped,
+    which a required check counts as passed)."""
+    git = ["git", "-C", str(ROOT), "rev-list"]
+    sha = subprocess.run(
+        [*git, "--max-parents=0", "HEAD"] if base == "root" else [*git, "-1", "HEAD"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()[-1]
+    event = tmp_path / "event.json"
+    event.write_text(json.dumps({"pull_request": {"number": 1, "base": {"sha": sha}}}))
+    result = act(f"ACT_WORKFLOW={PREVIEW}", "ACT_JOB=changes", f"ACT_EVENT={event}")
+    out = result.stdout + result.stderr
+    assert result.returncode == 0, out
+    assert "Success - Main make wf-preview-needed" in out
+    assert f"::set-output:: runs={runs}" in out

@@ -28,8 +28,9 @@ def expected_rule(fixture: Path) -> str:
     return match.group(1)
 
 
-def test_the_six_workflows_exist():
-    assert {p.stem for p in WORKFLOWS} == {"ci", "release", "retrain", "promote", "infra", "intake"}
+def test_the_seven_workflows_exist():
+    expected = {"ci", "release", "retrain", "promote", "infra", "intake", "preview"}
+    assert {p.stem for p in WORKFLOWS} == expected
 
 
 @pytest.mark.parametrize("workflow", WORKFLOWS, ids=lambda p: p.name)

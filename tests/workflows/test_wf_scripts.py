@@ -1,6 +1,7 @@
 """The workflows' two scripts, with a stand-in `gh` that records what it was asked to do:
-open-pr.sh (their one way to propose a change) against a real git remote (a bare repository),
-and pr-comment.sh (one sticky comment per marker)."""
+open-pr.sh (their one way to propose a change: commits made through the stand-in of GitHub's
+git database API over a real bare repository, tests/fixtures/github_fake.py), and
+pr-comment.sh (one sticky comment per marker)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
+
+from tests.fixtures.github_fake import FakeGitHub, serve
 
 SCRIPTS = Path(__file__).resolve().parents[2] / ".github" / "scripts"
 SCRIPT = SCRIPTS / "open-pr.sh"
@@ -67,21 +70,35 @@ def gh(tmp_path):
     return bin_dir, log
 
 
-def open_pr(clone: Path, gh, **env: str) -> subprocess.CompletedProcess:
+@pytest.fixture
+def api(clone):
+    fake = FakeGitHub(clone.parent / "origin.git", "acme/repo", "app-token")
+    server = serve(fake)
+    yield fake
+    server.shutdown()
+
+
+def open_pr(clone: Path, gh, api: FakeGitHub, **env: str) -> subprocess.CompletedProcess:
     bin_dir, _ = gh
     path = f"{bin_dir}{os.pathsep}{os.environ['PATH']}"
+    github = {"GH_TOKEN": api.token, "GITHUB_REPOSITORY": api.repository, "GITHUB_API_URL": api.url}
     return subprocess.run(
-        ["bash", str(SCRIPT)], cwd=clone, capture_output=True, text=True, env=_env(PATH=path, **env)
+        ["bash", str(SCRIPT)],
+        cwd=clone,
+        capture_output=True,
+        text=True,
+        env=_env(PATH=path, **github, **env),
     )
 
 
-def test_changed_paths_become_a_pushed_branch_and_a_pr(clone, gh):
+def test_changed_paths_become_a_pushed_branch_and_a_pr(clone, gh, api):
     (clone / "config" / "champion.json").write_text('{"version": "2"}\n')
     (clone / "notes.txt").write_text("unrelated local edit\n")
     (clone / "body.md").write_text("report\n")
     result = open_pr(
         clone,
         gh,
+        api,
         BRANCH="retrain/7",
         PATHS="config/champion.json",
         TITLE="model: v2",
@@ -89,36 +106,44 @@ def test_changed_paths_become_a_pushed_branch_and_a_pr(clone, gh):
     )
     assert result.returncode == 0, result.stderr
     assert "refs/heads/retrain/7" in git(clone, "ls-remote", "origin")
+    git(clone, "fetch", "-q", "origin")
     changed = git(clone, "show", "--name-only", "--format=", "origin/retrain/7").split()
     assert changed == ["config/champion.json"]  # only PATHS, never the unrelated edit
+    # Made through the API (GitHub commits it, and signs it as the App), not pushed.
+    assert git(clone, "log", "-1", "--format=%cn", "origin/retrain/7").strip() == "GitHub"
+    assert [c[:2] for c in api.calls][-1] == ("POST", "/git/refs")
     calls = gh[1].read_text().splitlines()
-    assert calls[0] == "auth setup-git"
-    assert (
-        calls[1] == "pr create --base main --head retrain/7 --title model: v2 --body-file body.md"
-    )
+    assert calls == ["pr create --base main --head retrain/7 --title model: v2 --body-file body.md"]
 
 
-def test_a_branch_made_by_a_target_is_pushed_as_is(clone, gh):
+def test_a_branch_made_by_a_target_is_pushed_as_is(clone, gh, api):
     # make promote leaves a branch with one commit checked out.
     git(clone, "switch", "-q", "-c", "promote/prod-abc")
     (clone / "config" / "champion.json").write_text('{"version": "3"}\n')
-    git(clone, "commit", "-q", "-am", "promote(prod): abc")
-    result = open_pr(clone, gh)
+    git(clone, "commit", "-q", "-am", "promote(prod): abc\n\nPromotion-Env: prod\n")
+    result = open_pr(clone, gh, api)
     assert result.returncode == 0, result.stderr
     assert "refs/heads/promote/prod-abc" in git(clone, "ls-remote", "origin")
+    git(clone, "fetch", "-q", "origin")
+    assert git(clone, "rev-parse", "origin/promote/prod-abc^{tree}") == git(
+        clone, "rev-parse", "HEAD^{tree}"
+    )
+    # The trailers the rollback hold reads travel with the message.
+    message = git(clone, "log", "-1", "--format=%B", "origin/promote/prod-abc")
+    assert "Promotion-Env: prod" in message
     assert "pr create --base main --head promote/prod-abc --fill" in gh[1].read_text()
 
 
-def test_nothing_to_propose_opens_nothing(clone, gh):
-    result = open_pr(clone, gh, BRANCH="retrain/8", PATHS="config/champion.json", TITLE="t")
+def test_nothing_to_propose_opens_nothing(clone, gh, api):
+    result = open_pr(clone, gh, api, BRANCH="retrain/8", PATHS="config/champion.json", TITLE="t")
     assert result.returncode == 0, result.stderr
     assert "nothing to propose" in result.stdout
     assert not gh[1].exists()
     assert "retrain/8" not in git(clone, "ls-remote", "origin")
 
 
-def test_refuses_to_push_to_main(clone, gh):
-    result = open_pr(clone, gh)
+def test_refuses_to_push_to_main(clone, gh, api):
+    result = open_pr(clone, gh, api)
     assert result.returncode == 1
     assert "refusing to push to main" in result.stderr
     assert not gh[1].exists()

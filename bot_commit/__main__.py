@@ -1,0 +1,5 @@
+import sys
+
+from bot_commit.cli import main
+
+sys.exit(main())
