@@ -22,6 +22,7 @@ include mk/hygiene.mk
 include mk/monitoring.mk
 include mk/mlflow.mk
 include mk/sagemaker.mk
+include mk/lambda.mk
 include mk/up.mk
 
 # A fragment on disk that is not included above would lose its targets without a word.

@@ -17,7 +17,7 @@ from typing import Annotated, Any
 import bentoml
 from pydantic import Field
 
-from bento import lean_api, metrics
+from bento import lean_api, metrics, version_route
 from bento.explain import MAX_EXPLAIN_ROWS, Explainer, Explanation, explanation
 from bento.guards import RequestGuard, hide_request_data_in_logs
 from bento.image import IMAGE
@@ -60,14 +60,7 @@ logger = logging.getLogger("bentoml.service.bikeshare")
 
 
 def version_payload() -> dict:
-    return {
-        "model_version": CHAMPION["version"],
-        "bento_model_tag": CHAMPION["bento_model_tag"],
-        "data_fingerprint": CHAMPION["data"]["fingerprint"],
-        "trained_on": CHAMPION["trained_on"],
-        "metrics": CHAMPION["metrics"]["overall"],
-        "code_commit": CHAMPION["code_commit"],
-    }
+    return version_route.version_payload(CHAMPION)
 
 
 @bentoml.service(

@@ -9,6 +9,18 @@ from typing import Any
 from bento.guards import json_messages
 
 
+def version_payload(champion: dict[str, Any]) -> dict[str, Any]:
+    """GET /version's answer from the champion record (the service and the Lambda handler)."""
+    return {
+        "model_version": champion["version"],
+        "bento_model_tag": champion["bento_model_tag"],
+        "data_fingerprint": champion["data"]["fingerprint"],
+        "trained_on": champion["trained_on"],
+        "metrics": champion["metrics"]["overall"],
+        "code_commit": champion["code_commit"],
+    }
+
+
 class VersionRoute:
     def __init__(self, app: Any, payload: dict[str, Any], path: str = "/version") -> None:
         self.app = app
