@@ -37,8 +37,10 @@ locals {
   }
 }
 
-# The release file must name a digest the registry has: the plan stops here otherwise
-# (ImageNotFoundException), before anything changes.
+# The release file must name a digest the registry has: the plan stops here otherwise, before
+# anything changes. An error naming this data source ("couldn't find resource",
+# ImageNotFoundException) means: push that image first (the release workflow, `make push`),
+# or fix the environment's release file in git.
 data "aws_ecr_image" "release" {
   count = var.check_image_in_registry ? 1 : 0
 
