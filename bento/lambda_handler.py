@@ -200,5 +200,7 @@ def handler(event: Event, context: Any) -> Response:
 # On Lambda the model loads during the init phase (before the first event, and ahead of
 # traffic with provisioned concurrency); imported anywhere else, on the first call.
 if os.environ.get("AWS_LAMBDA_RUNTIME_API"):
-    logging.basicConfig(level=logging.INFO)
+    # awslambdaric has already sent the root logger to the function's log, at WARNING: the
+    # model load and rejected requests (kinds of error only) are worth INFO there.
+    logger.setLevel(logging.INFO)
     _HANDLER = load()
