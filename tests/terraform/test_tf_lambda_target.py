@@ -4,9 +4,9 @@ lambda target and an API Gateway turned on and a release file of the test's own 
 an image the emulated registry has (a manifest put into moto's ECR, as the release pushes).
 
 What moto does not do, and where it is covered instead:
-- it does not run image functions (Invoke on PackageType=Image is not implemented): the image
-  is run with its Lambda entry point under podman, through a Runtime API stand-in
-  (tests/image/test_image_lambda.py);
+- it does not run image functions (Invoke answers 500; moto documents PackageType=Image
+  invocation as not supported): the image is run with its Lambda entry point under podman,
+  through a Runtime API stand-in (tests/image/test_image_lambda.py);
 - it stores alarms but never evaluates them, and stores a function's reserved concurrency but
   does not throttle: modules/lambda-endpoint's `terraform test` checks the rest.
 """
@@ -20,6 +20,8 @@ from pathlib import Path
 
 import boto3
 import pytest
+from botocore.config import Config
+from botocore.exceptions import ClientError
 
 from tests.fixtures.terraform_local import LOCAL_ROOT, run_terraform
 
@@ -208,10 +210,20 @@ def test_a_release_naming_a_digest_the_registry_lacks_stops_the_plan(
 
 
 def test_moto_does_not_invoke_image_functions(aws, lambda_stack):
-    """Stated, not hidden: the invocation path is the podman + Runtime API stand-in test."""
+    """Stated, not hidden: moto runs functions in Docker (no daemon here) and documents
+    "Invoking a Function with PackageType=Image is not yet supported"; its server answers 500.
+    The invocation path is the podman + Runtime API stand-in test instead."""
     out = lambda_stack.outputs["lambda"]
-    with pytest.raises(Exception) as raised:
-        aws("lambda").invoke(
-            FunctionName=out["function_name"], Qualifier=out["alias_name"], Payload=b"{}"
-        )
-    assert "not yet supported" in str(raised.value).lower() or "Image" in str(raised.value)
+    client = boto3.client(
+        "lambda",
+        endpoint_url=lambda_stack_endpoint(aws),
+        region_name="us-east-1",
+        config=Config(retries={"max_attempts": 1}),
+    )
+    with pytest.raises(ClientError) as raised:
+        client.invoke(FunctionName=out["function_name"], Qualifier=out["alias_name"], Payload=b"{}")
+    assert raised.value.response["ResponseMetadata"]["HTTPStatusCode"] == 500
+
+
+def lambda_stack_endpoint(aws) -> str:
+    return aws("lambda").meta.endpoint_url
