@@ -23,6 +23,7 @@ include mk/monitoring.mk
 include mk/mlflow.mk
 include mk/sagemaker.mk
 include mk/postman.mk
+include mk/lambda.mk
 include mk/up.mk
 include mk/feedback.mk
 include mk/review.mk

@@ -107,6 +107,9 @@ def save_bytes(data: bytes, record: dict[str, Any], source: str = "the artifact 
         ),
     ) as saved:
         Path(saved.path_of(MODEL_FILE)).write_bytes(data)
+    # BentoML makes the model's folder 0700 and images copy it as it is; Lambda runs an image
+    # as a user of its own (not the image's USER), which must be able to read the model.
+    model_file(str(saved.tag)).parent.chmod(0o755)
     return str(saved.tag)
 
 

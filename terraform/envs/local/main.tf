@@ -19,4 +19,10 @@ module "platform" {
   # moto 5.2 has no EKS add-on or Pod Identity API: roles yes, associations no
   # (modules/platform and modules/eks test those with a mocked provider).
   create_pod_identity_associations = false
+  # Off by default, as in every environment; the Lambda target's moto test turns it on with
+  # a release file of its own (tests/terraform/test_tf_lambda_target.py).
+  deployment_targets = var.deployment_targets
+  release_file       = var.release_file
+  api_gateway        = length(var.api_allowed_cidrs) == 0 ? null : { allowed_cidrs = var.api_allowed_cidrs }
+  lambda             = { reserved_concurrency = 2 }
 }

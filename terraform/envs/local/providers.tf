@@ -9,6 +9,11 @@ provider "aws" {
   s3_use_path_style           = true
 
   endpoints {
+    apigateway     = var.aws_endpoint
+    cloudwatch     = var.aws_endpoint
+    lambda         = var.aws_endpoint
+    sns            = var.aws_endpoint
+    wafv2          = var.aws_endpoint
     ec2            = var.aws_endpoint
     ecr            = var.aws_endpoint
     eks            = var.aws_endpoint

@@ -31,3 +31,21 @@ variable "github_repository" {
   type        = string
   default     = "acme-mlops/bikeshare-gitops"
 }
+
+variable "deployment_targets" {
+  description = "Where the service runs (modules/platform): eks, and optionally lambda or sagemaker from the release file."
+  type        = set(string)
+  default     = ["eks"]
+}
+
+variable "release_file" {
+  description = "Release file (kustomize Component with the image by digest) the lambda/sagemaker targets deploy; local has no overlay of its own. Null: the composition's default."
+  type        = string
+  default     = null
+}
+
+variable "api_allowed_cidrs" {
+  description = "Client CIDRs allowed to call an API Gateway in front of the service. Empty: no API Gateway."
+  type        = list(string)
+  default     = []
+}

@@ -1,5 +1,6 @@
 # A regional REST API (v1) in front of the service: EKS through a VPC link to the internal
-# NLB, SageMaker through API Gateway's SageMaker runtime integration. REST rather than HTTP
+# NLB, SageMaker through API Gateway's SageMaker runtime integration, Lambda through a proxy
+# integration (payload 1.0) on the release's alias. REST rather than HTTP
 # API because only REST APIs take a resource policy (the IP allow-list) and a WAF web ACL;
 # see README.md. Callers sign requests (AWS_IAM).
 data "aws_caller_identity" "current" {}
@@ -21,6 +22,7 @@ locals {
     version       = "GET"
   }
   sagemaker = var.sagemaker_endpoint == null ? {} : { this = var.sagemaker_endpoint }
+  lambda    = var.lambda_backend == null ? {} : { this = var.lambda_backend }
 }
 
 resource "aws_api_gateway_rest_api" "this" {
@@ -37,8 +39,8 @@ resource "aws_api_gateway_rest_api" "this" {
     create_before_destroy = true
 
     precondition {
-      condition     = var.eks_backend != null || var.sagemaker_endpoint != null
-      error_message = "Give eks_backend, sagemaker_endpoint or both: an API without a backend has nothing to route."
+      condition     = var.eks_backend != null || var.sagemaker_endpoint != null || var.lambda_backend != null
+      error_message = "Give eks_backend, sagemaker_endpoint or lambda_backend (or several): an API without a backend has nothing to route."
     }
   }
 }

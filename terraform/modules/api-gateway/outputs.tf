@@ -23,6 +23,7 @@ output "routes" {
   value = concat(
     [for path, method in local.eks_routes : "${method} /${path}"],
     [for k, _ in local.sagemaker : "POST /sagemaker/predict"],
+    [for k, _ in local.lambda : "ANY /lambda/{proxy+}"],
   )
 }
 

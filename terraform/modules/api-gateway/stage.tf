@@ -113,6 +113,8 @@ resource "aws_api_gateway_deployment" "this" {
       [for m in aws_api_gateway_method.sagemaker : [m.id, m.authorization]],
       [for i in aws_api_gateway_integration.sagemaker : [i.id, i.uri, i.credentials]],
       [for i in aws_api_gateway_integration_response.sagemaker : [i.id, i.selection_pattern]],
+      [for m in aws_api_gateway_method.lambda : [m.id, m.authorization]],
+      [for i in aws_api_gateway_integration.lambda : [i.id, i.uri]],
     ]))
   }
 
@@ -124,6 +126,7 @@ resource "aws_api_gateway_deployment" "this" {
     aws_api_gateway_integration.eks,
     aws_api_gateway_integration.sagemaker,
     aws_api_gateway_integration_response.sagemaker,
+    aws_api_gateway_integration.lambda,
   ]
 }
 

@@ -79,6 +79,25 @@ variable "sagemaker_endpoint" {
   }
 }
 
+variable "lambda_backend" {
+  description = "Lambda function served at ANY /lambda/{proxy+} through a proxy integration (payload 1.0): its name, the release's alias and the alias's invoke ARN (modules/lambda-endpoint's outputs). Null: no Lambda routes."
+  type = object({
+    function_name = string
+    alias         = string
+    invoke_arn    = string
+  })
+  default = null
+
+  validation {
+    condition = var.lambda_backend == null ? true : (
+      can(regex("^[A-Za-z0-9_-]{1,64}$", var.lambda_backend.function_name)) &&
+      can(regex("^[A-Za-z0-9_-]{1,128}$", var.lambda_backend.alias)) &&
+      can(regex("^arn:aws[a-z-]*:apigateway:[a-z0-9-]+:lambda:path/2015-03-31/functions/arn:aws[a-z-]*:lambda:[a-z0-9-]+:[0-9]{12}:function:[A-Za-z0-9_-]+:[A-Za-z0-9_-]+/invocations$", var.lambda_backend.invoke_arn))
+    )
+    error_message = "lambda_backend needs the function's name, the alias and the alias's invoke ARN (arn:PARTITION:apigateway:REGION:lambda:path/2015-03-31/functions/FUNCTION_ARN:ALIAS/invocations)."
+  }
+}
+
 variable "throttling" {
   description = "Stage-wide throttling of every method: steady requests per second and burst."
   type = object({

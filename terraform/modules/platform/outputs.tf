@@ -137,3 +137,23 @@ output "pod_identity_association_ids" {
   description = "Pod Identity associations keyed by role (empty on the emulator)."
   value       = local.eks ? module.eks[0].pod_identity_association_ids : {}
 }
+
+output "lambda" {
+  description = "The Lambda target: function name, the release's alias and its log group (null without the lambda target)."
+  value = local.lambda ? {
+    function_name  = module.lambda[0].function_name
+    alias_name     = module.lambda[0].alias_name
+    alias_arn      = module.lambda[0].alias_arn
+    log_group_name = module.lambda[0].log_group_name
+    alarm_names    = module.lambda[0].alarm_names
+  } : null
+}
+
+output "api_gateway" {
+  description = "The API Gateway: REST API id, stage URL and routes (null without api_gateway)."
+  value = length(module.api) == 0 ? null : {
+    rest_api_id = module.api[0].rest_api_id
+    invoke_url  = module.api[0].invoke_url
+    routes      = module.api[0].routes
+  }
+}

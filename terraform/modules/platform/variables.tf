@@ -60,14 +60,44 @@ variable "environment" {
 }
 
 variable "deployment_targets" {
-  description = "Where the service runs in this environment: \"eks\", \"sagemaker\" (an endpoint serving the image pinned in the environment's release file), or both."
+  description = "Where the service runs in this environment: \"eks\", \"sagemaker\" (an endpoint serving the image pinned in the environment's release file), \"lambda\" (a function from that same image behind the API Gateway), or several."
   type        = set(string)
   default     = ["eks"]
   nullable    = false
 
   validation {
-    condition     = length(var.deployment_targets) > 0 && alltrue([for t in var.deployment_targets : contains(["eks", "sagemaker"], t)])
-    error_message = "deployment_targets must be a non-empty subset of [\"eks\", \"sagemaker\"]."
+    condition     = length(var.deployment_targets) > 0 && alltrue([for t in var.deployment_targets : contains(["eks", "sagemaker", "lambda"], t)])
+    error_message = "deployment_targets must be a non-empty subset of [\"eks\", \"sagemaker\", \"lambda\"]."
+  }
+}
+
+variable "release_file" {
+  description = "The release file (kustomize Component with the image by digest and the model version) that the SageMaker and Lambda targets deploy. Null: argocd/bikeshare/overlays/<environment>/release/kustomization.yaml, the one promotion writes."
+  type        = string
+  default     = null
+}
+
+variable "lambda" {
+  description = "The Lambda target (modules/lambda-endpoint), used when deployment_targets has \"lambda\": reserved and provisioned concurrency, memory, and alarm thresholds (errors, throttles, p99 duration in ms)."
+  type = object({
+    reserved_concurrency    = optional(number, 10)
+    provisioned_concurrency = optional(number, 0)
+    memory_mb               = optional(number, 2048)
+    alarms = optional(object({
+      errors          = optional(number, 0)
+      throttles       = optional(number, 0)
+      p99_duration_ms = optional(number, 1000)
+    }), {})
+  })
+  default  = {}
+  nullable = false
+
+  validation {
+    condition = (
+      var.lambda.reserved_concurrency >= 1 && var.lambda.reserved_concurrency <= 900 && floor(var.lambda.reserved_concurrency) == var.lambda.reserved_concurrency &&
+      var.lambda.provisioned_concurrency >= 0 && var.lambda.provisioned_concurrency <= var.lambda.reserved_concurrency && floor(var.lambda.provisioned_concurrency) == var.lambda.provisioned_concurrency
+    )
+    error_message = "lambda.reserved_concurrency must be a whole number from 1 to 900 and lambda.provisioned_concurrency one from 0 to reserved_concurrency."
   }
 }
 

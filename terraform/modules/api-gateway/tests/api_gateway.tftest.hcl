@@ -198,6 +198,37 @@ run "sagemaker_only" {
   }
 }
 
+run "lambda_only_proxies_to_the_release_alias" {
+  command = apply
+
+  variables {
+    eks_backend        = null
+    sagemaker_endpoint = null
+    lambda_backend = {
+      function_name = "bikeshare-staging"
+      alias         = "release-0123456789ab"
+      invoke_arn    = "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:111111111111:function:bikeshare-staging:release-0123456789ab/invocations"
+    }
+  }
+
+  assert {
+    condition     = aws_api_gateway_resource.lambda_proxy["this"].path_part == "{proxy+}" && aws_api_gateway_method.lambda["this"].http_method == "ANY" && aws_api_gateway_method.lambda["this"].authorization == "AWS_IAM"
+    error_message = "ANY /lambda/{proxy+}, signed callers only (the allow-list applies as on every route)."
+  }
+  assert {
+    condition     = aws_api_gateway_integration.lambda["this"].type == "AWS_PROXY" && aws_api_gateway_integration.lambda["this"].uri == var.lambda_backend.invoke_arn
+    error_message = "A proxy integration on the release's alias."
+  }
+  assert {
+    condition     = aws_lambda_permission.api["this"].qualifier == "release-0123456789ab" && aws_lambda_permission.api["this"].source_arn == "arn:aws:execute-api:us-east-1:111111111111:a1b2c3d4e5/*/*/lambda/*" && aws_lambda_permission.api["this"].principal == "apigateway.amazonaws.com"
+    error_message = "Only this API's /lambda routes may invoke only the release's alias."
+  }
+  assert {
+    condition     = output.routes == ["ANY /lambda/{proxy+}"] && length(aws_api_gateway_vpc_link.this) == 0
+    error_message = "Lambda alone: one route, no VPC link."
+  }
+}
+
 run "refuses_an_api_without_backend" {
   command = plan
 
@@ -233,6 +264,7 @@ run "rejects_bad_inputs" {
       nlb_dns_name = "internal"
     }
     sagemaker_endpoint           = { name = "bikeshare-staging", arn = "bikeshare-staging" }
+    lambda_backend               = { function_name = "bikeshare staging", alias = "live", invoke_arn = "arn:aws:lambda:us-east-1:111111111111:function:bikeshare" }
     throttling                   = { rate_limit = 0 }
     waf_rate_limit_per_5_minutes = 10
     log_retention_days           = 10
@@ -241,7 +273,7 @@ run "rejects_bad_inputs" {
 
   expect_failures = [
     var.name, var.environment, var.allowed_cidrs, var.invoke_account_ids, var.eks_backend,
-    var.sagemaker_endpoint, var.throttling, var.waf_rate_limit_per_5_minutes, var.log_retention_days,
+    var.sagemaker_endpoint, var.lambda_backend, var.throttling, var.waf_rate_limit_per_5_minutes, var.log_retention_days,
     var.kms_deletion_window_in_days,
   ]
 }

@@ -185,7 +185,7 @@ run "bad_inputs_are_rejected" {
     environment        = "Prod-EU"
     account_id         = "1234"
     create_registry    = false
-    deployment_targets = ["lambda"]
+    deployment_targets = ["fargate"]
   }
 
   expect_failures = [var.environment, var.account_id, var.registry_account_id, var.deployment_targets]
@@ -217,11 +217,44 @@ run "sagemaker_serves_the_release_file_behind_the_api_gateway" {
   }
 }
 
+run "lambda_serves_the_release_file_behind_the_api_gateway" {
+  command = plan
+
+  variables {
+    deployment_targets = ["eks", "lambda"]
+    alarms             = {}
+    api_gateway        = { allowed_cidrs = ["203.0.113.0/24"] }
+    lambda             = { reserved_concurrency = 30, provisioned_concurrency = 2 }
+  }
+
+  # The function runs the image pinned in argocd/bikeshare/overlays/staging/release, on an
+  # alias named after its digest.
+  assert {
+    condition     = module.lambda[0].alias_name == "release-${substr(split("sha256:", yamldecode(file("../../../argocd/bikeshare/overlays/staging/release/kustomization.yaml")).images[0].digest)[1], 0, 12)}"
+    error_message = "The Lambda alias must be the release pinned in the environment's release file."
+  }
+  assert {
+    condition     = length(module.api) == 1 && length(module.sagemaker) == 0 && output.lambda.function_name == "bikeshare-staging"
+    error_message = "The lambda target makes the function and its API routes, and nothing of SageMaker."
+  }
+}
+
+run "lambda_concurrency_out_of_range_is_refused" {
+  command = plan
+
+  variables {
+    deployment_targets = ["lambda"]
+    lambda             = { reserved_concurrency = 5000 }
+  }
+
+  expect_failures = [var.lambda]
+}
+
 run "no_sagemaker_no_alarms_no_api_by_default" {
   command = plan
 
   assert {
-    condition     = length(module.sagemaker) == 0 && length(module.alarms) == 0 && length(module.api) == 0
+    condition     = length(module.sagemaker) == 0 && length(module.lambda) == 0 && length(module.alarms) == 0 && length(module.api) == 0
     error_message = "The optional modules must be off unless an environment asks for them."
   }
 }
