@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import matplotlib
 
@@ -15,10 +14,7 @@ from matplotlib.ticker import PercentFormatter
 
 from model import behaviour, names, review
 from model.drift import FeatureDrift, load_settings
-from model.gate import Verdict
-
-if TYPE_CHECKING:
-    from model.changes import DataChanges
+from model.review import Facts  # the report's input, defined beside the checks it feeds
 
 # No "Software" entry: the same numbers give byte-identical PNGs across runs.
 PNG_METADATA = {"Software": None}
@@ -26,21 +22,6 @@ COLOURS = {"candidate": "#1f77b4", "champion": "#aaaaaa"}
 LIMIT_COLOUR = "#d62728"
 # Where the summary a PR shows ends and the collapsed evidence begins (.github/scripts).
 DETAILS = "<!-- details -->"
-
-
-@dataclass
-class Facts:
-    candidate: dict[str, Any]
-    champion: dict[str, Any]
-    champion_metrics: dict[str, Any]  # the champion scored on the candidate's holdout
-    verdict: Verdict
-    changes: DataChanges
-    drift: list[FeatureDrift] | None
-    importance: pd.DataFrame
-    importance_repeats: int
-    tolerance: float  # per-slice RMSE tolerance of the gate
-    # Drift thresholds drawn on the drift plot; None: config/monitoring.yaml (load_settings).
-    drift_limits: dict[str, Any] | None = None
 
 
 def write(out: Path, facts: Facts) -> Path:

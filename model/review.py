@@ -14,9 +14,27 @@ from model import behaviour, fairness, names
 from model.drift import FeatureDrift
 
 if TYPE_CHECKING:
-    from model.report import Facts
+    import pandas as pd
+
+    from model.changes import DataChanges
+    from model.gate import Verdict
 
 PASS, FAIL, NOTE = "✓", "✗", "⚠"
+
+
+@dataclass
+class Facts:
+    candidate: dict[str, Any]
+    champion: dict[str, Any]
+    champion_metrics: dict[str, Any]  # the champion scored on the candidate's holdout
+    verdict: Verdict
+    changes: DataChanges
+    drift: list[FeatureDrift] | None
+    importance: pd.DataFrame
+    importance_repeats: int
+    tolerance: float  # per-slice RMSE tolerance of the gate
+    # Drift thresholds drawn on the drift plot; None: config/monitoring.yaml (load_settings).
+    drift_limits: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)
