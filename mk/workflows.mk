@@ -101,3 +101,10 @@ wf-open-pr: ## Push local work as a PR to main: BRANCH= [PATHS= TITLE= BODY=] (n
 wf-automerge: ## Let GitHub merge the PR of BRANCH= once its required checks pass
 	@test -n "$(BRANCH)" || { echo "Set BRANCH=<pr branch>." >&2; exit 1; }
 	gh pr merge "$(BRANCH)" --repo "$(GITHUB_REPOSITORY)" --auto --squash
+
+.PHONY: wf-plan-save
+wf-plan-save: ## make tf-plan-save ENV=<env>; its sha256 to GITHUB_OUTPUT, the plan to the run's summary
+	@$(MAKE) tf-plan-save ENV='$(ENV)'
+	@echo "sha256=$$(cat build/terraform/plan-$(ENV).tfplan.sha256)" >>"$${GITHUB_OUTPUT:-/dev/stdout}"
+	@{ echo "### Saved plan $(ENV) (sha256 $$(cat build/terraform/plan-$(ENV).tfplan.sha256))"; \
+	  echo '```'; cat build/terraform/plan-$(ENV).txt; echo '```'; } >>"$${GITHUB_STEP_SUMMARY:-/dev/stdout}"

@@ -83,13 +83,6 @@ EDITS = (
     ),
     Edit(
         OVERLAY,
-        r"arn:aws:iam::([0-9]{12}):role/",
-        lambda _, e: e.account_id,
-        "the account in role ARNs",
-        per_env=True,
-    ),
-    Edit(
-        OVERLAY,
         r"bikeshare-[a-z0-9-]+-artifacts-([0-9]{12})",
         lambda _, e: e.account_id,
         "the account in the artifacts bucket",

@@ -44,6 +44,12 @@ variable "registry_account_id" {
   default     = null
 }
 
+variable "github_oidc_provider_exists" {
+  description = "The account already has GitHub's OIDC provider (made by another project or by hand): reuse it instead of creating one."
+  type        = bool
+  default     = false
+}
+
 # Shape of the environment: envs/<env>/terraform.tfvars. Null means the composition's default.
 variable "deployment_targets" {
   description = "Where the service runs: eks, sagemaker or both (see modules/platform)."

@@ -43,6 +43,7 @@ module "sagemaker" {
   data_capture_bucket_name    = module.artifacts.bucket_name
   kms_key_arn                 = module.artifacts.kms_key_arn
   kms_deletion_window_in_days = local.key_days
+  permissions_boundary_arn    = local.boundary
 }
 
 module "api" {
@@ -58,4 +59,5 @@ module "api" {
     arn  = module.sagemaker[0].endpoint_arn
   } : null
   kms_deletion_window_in_days = local.key_days
+  permissions_boundary_arn    = local.boundary
 }

@@ -186,3 +186,10 @@ variable "api_gateway" {
   })
   default = null
 }
+
+variable "github_oidc_provider_exists" {
+  description = "The account already has GitHub's OIDC provider (token.actions.githubusercontent.com): reuse it (a data source) instead of creating a second one, which IAM refuses."
+  type        = bool
+  default     = false
+  nullable    = false
+}

@@ -146,6 +146,36 @@ run "pod_identity_roles_trust_one_service_account_on_this_cluster" {
     condition     = aws_eks_addon.pod_identity_agent[0].addon_name == "eks-pod-identity-agent"
     error_message = "The Pod Identity agent add-on must be installed."
   }
+  assert {
+    condition     = aws_eks_addon.vpc_cni[0].addon_name == "vpc-cni" && jsondecode(aws_eks_addon.vpc_cni[0].configuration_values) == { enableNetworkPolicy = "true" }
+    error_message = "The VPC CNI must run its network-policy agent, or NetworkPolicies are enforced by nobody."
+  }
+}
+
+run "the_cluster_role_uses_its_secrets_key_and_roles_carry_the_boundary" {
+  command = plan
+
+  variables {
+    permissions_boundary_arn = "arn:aws:iam::123456789012:policy/bikeshare-test-boundary"
+    pod_identity_roles = {
+      workload = { namespace = "bikeshare", service_account = "bikeshare", policy_arns = {} }
+    }
+  }
+
+  assert {
+    condition = jsondecode(aws_iam_role_policy.cluster_encryption.policy).Statement[0] == {
+      Sid      = "UseTheSecretsKey"
+      Effect   = "Allow"
+      Action   = ["kms:Encrypt", "kms:Decrypt", "kms:ListGrants", "kms:DescribeKey"]
+      Resource = module.kms_key.key_arn
+    }
+    error_message = "The cluster role must be granted its secrets-encryption key, and only that key."
+  }
+  assert {
+    condition = alltrue([for r in concat([aws_iam_role.cluster, aws_iam_role.node], values(aws_iam_role.pod_identity)) :
+    r.permissions_boundary == "arn:aws:iam::123456789012:policy/bikeshare-test-boundary"])
+    error_message = "Every role of the cluster carries the permissions boundary."
+  }
 }
 
 run "without_the_pod_identity_api_roles_stay_and_associations_go" {

@@ -100,8 +100,13 @@ run "staging_holds_the_registry_and_registers_its_cluster" {
     error_message = "The load balancer controller is on by default, with its role in the bridge."
   }
   assert {
-    condition     = toset(keys(output.pod_identity_association_ids)) == toset(["aws-load-balancer-controller", "workload"])
-    error_message = "The controller and the workload get their AWS permissions through Pod Identity associations."
+    condition     = toset(keys(output.pod_identity_association_ids)) == toset(["aws-load-balancer-controller", "kyverno", "workload"])
+    error_message = "The controller, Kyverno and the workload get their AWS permissions through Pod Identity associations."
+  }
+  assert {
+    condition = (module.eks[0].pod_identity_role_arns["kyverno"] != null
+    && module.github_oidc.permissions_boundary_arn != null)
+    error_message = "Kyverno's admission controller has a Pod Identity role of its own (ECR read for signatures)."
   }
   assert {
     condition = alltrue([for s in jsondecode(aws_iam_policy.load_balancer_controller[0].policy).Statement :
