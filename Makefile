@@ -23,6 +23,7 @@ include mk/monitoring.mk
 include mk/mlflow.mk
 include mk/sagemaker.mk
 include mk/up.mk
+include mk/dayone.mk
 
 # A fragment on disk that is not included above would lose its targets without a word.
 unlisted_fragments := $(filter-out $(MAKEFILE_LIST),$(wildcard mk/*.mk))

@@ -13,6 +13,8 @@ module "platform" {
   state_bucket              = var.state_bucket
   # platform.auto.tfvars.json (`make configure`): true where the account has GitHub's provider.
   github_oidc_provider_exists = var.github_oidc_provider_exists
+  cluster_admin_role_arns     = var.cluster_admin_role_arns
+  bootstrap_api_cidrs         = var.bootstrap_api_cidrs
 
   deployment_targets      = var.deployment_targets
   availability_zone_count = var.availability_zone_count

@@ -50,6 +50,18 @@ variable "github_oidc_provider_exists" {
   default     = false
 }
 
+variable "cluster_admin_role_arns" {
+  description = "IAM roles of the cluster's administrators (EKS access entries, cluster admin); typed by modules/platform."
+  type        = list(string)
+  default     = []
+}
+
+variable "bootstrap_api_cidrs" {
+  description = "CIDRs that may reach the Kubernetes API's public endpoint while bootstrapping; empty: private only."
+  type        = list(string)
+  default     = []
+}
+
 # Shape of the environment: envs/<env>/terraform.tfvars. Null means the composition's default.
 variable "deployment_targets" {
   description = "Where the service runs: eks, sagemaker or both (see modules/platform)."

@@ -19,4 +19,7 @@ module "platform" {
   # moto 5.2 has no EKS add-on or Pod Identity API: roles yes, associations no
   # (modules/platform and modules/eks test those with a mocked provider).
   create_pod_identity_associations = false
+  # Null: local state. The day-one rehearsal keeps the state in the emulated state bucket,
+  # so that the plan and deploy roles get (and are checked for) their state grants.
+  state_bucket = var.state_bucket
 }

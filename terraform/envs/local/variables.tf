@@ -31,3 +31,9 @@ variable "github_repository" {
   type        = string
   default     = "acme-mlops/bikeshare-gitops"
 }
+
+variable "state_bucket" {
+  description = "State bucket on the emulator (made by the bootstrap root) whose grants the CI roles get; null for the plain local stack."
+  type        = string
+  default     = null
+}

@@ -91,6 +91,15 @@ resource "aws_eks_cluster" "this" {
     public_access_cidrs     = var.endpoint_public_access ? var.public_access_cidrs : null
   }
 
+  # Access entries only (access.tf); no aws-auth ConfigMap, no implicit creator admin.
+  dynamic "access_config" {
+    for_each = local.eks_access_api ? [1] : []
+    content {
+      authentication_mode                         = "API"
+      bootstrap_cluster_creator_admin_permissions = false
+    }
+  }
+
   encryption_config {
     resources = ["secrets"]
     provider {

@@ -177,3 +177,21 @@ variable "permissions_boundary_arn" {
     error_message = "permissions_boundary_arn must be an IAM policy ARN (arn:aws:iam::ACCOUNT:policy/NAME)."
   }
 }
+
+variable "access_entries" {
+  description = "IAM principals allowed to call the Kubernetes API, keyed by a short name: the principal's ARN, one EKS access policy (AmazonEKSClusterAdminPolicy, AmazonEKSAdminPolicy, AmazonEKSEditPolicy or AmazonEKSViewPolicy) and the namespaces it is limited to (empty: cluster-wide)."
+  type = map(object({
+    principal_arn = string
+    policy        = string
+    namespaces    = optional(list(string), [])
+  }))
+  default  = {}
+  nullable = false
+
+  validation {
+    condition = alltrue([for e in values(var.access_entries) :
+      can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]+$", e.principal_arn))
+    && contains(["AmazonEKSClusterAdminPolicy", "AmazonEKSAdminPolicy", "AmazonEKSEditPolicy", "AmazonEKSViewPolicy"], e.policy)])
+    error_message = "access_entries: principal_arn must be an IAM role ARN (no wildcards) and policy one of AmazonEKSClusterAdminPolicy, AmazonEKSAdminPolicy, AmazonEKSEditPolicy, AmazonEKSViewPolicy."
+  }
+}

@@ -35,6 +35,10 @@ module "eks" {
   kms_deletion_window_in_days = local.key_days
   node_group                  = var.node_group
   permissions_boundary_arn    = local.boundary
+  # The API's public endpoint is off unless the bootstrap needs it (CIDR-limited, access.tf).
+  endpoint_public_access = length(var.bootstrap_api_cidrs) > 0
+  public_access_cidrs    = var.bootstrap_api_cidrs
+  access_entries         = local.access_entries
   # Pod Identity for every component here; none needs IRSA (the cluster's OIDC provider stays
   # for one that would: see modules/eks service_account_roles).
   create_pod_identity_associations = var.create_pod_identity_associations

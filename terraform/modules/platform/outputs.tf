@@ -137,3 +137,8 @@ output "pod_identity_association_ids" {
   description = "Pod Identity associations keyed by role (empty on the emulator)."
   value       = local.eks ? module.eks[0].pod_identity_association_ids : {}
 }
+
+output "cluster_access_entries" {
+  description = "EKS access policy of each principal allowed to call the Kubernetes API (empty on the emulator)."
+  value       = local.eks ? module.eks[0].access_entries : {}
+}

@@ -193,3 +193,27 @@ variable "github_oidc_provider_exists" {
   default     = false
   nullable    = false
 }
+
+variable "cluster_admin_role_arns" {
+  description = "IAM roles of the people who administer the cluster (the bootstrap, break-glass): each gets an EKS access entry with AmazonEKSClusterAdminPolicy."
+  type        = list(string)
+  default     = []
+  nullable    = false
+
+  validation {
+    condition     = alltrue([for a in var.cluster_admin_role_arns : can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]+$", a))])
+    error_message = "cluster_admin_role_arns must be IAM role ARNs (arn:aws:iam::ACCOUNT:role/NAME), without wildcards."
+  }
+}
+
+variable "bootstrap_api_cidrs" {
+  description = "CIDR blocks that may reach the Kubernetes API's public endpoint during the bootstrap (e.g. the admin's /32). Empty (the default): the endpoint is private only."
+  type        = list(string)
+  default     = []
+  nullable    = false
+
+  validation {
+    condition     = alltrue([for c in var.bootstrap_api_cidrs : can(cidrhost(c, 0)) && !endswith(c, "/0")])
+    error_message = "bootstrap_api_cidrs must be CIDR blocks narrower than /0 (the admin's address, a VPN's range)."
+  }
+}

@@ -193,3 +193,35 @@ run "without_the_pod_identity_api_roles_stay_and_associations_go" {
     error_message = "create_pod_identity_associations = false keeps the roles and drops add-on and associations."
   }
 }
+
+run "access_entries_name_one_policy_each" {
+  command = plan
+
+  variables {
+    access_entries = {
+      admin  = { principal_arn = "arn:aws:iam::123456789012:role/admins", policy = "AmazonEKSClusterAdminPolicy" }
+      viewer = { principal_arn = "arn:aws:iam::123456789012:role/ci", policy = "AmazonEKSViewPolicy", namespaces = ["bikeshare"] }
+    }
+  }
+
+  assert {
+    condition     = aws_eks_access_policy_association.this["viewer"].access_scope[0].type == "namespace" && aws_eks_access_policy_association.this["admin"].access_scope[0].type == "cluster"
+    error_message = "An entry with namespaces is limited to them; one without is cluster-wide."
+  }
+  assert {
+    condition     = aws_eks_cluster.this.access_config[0].authentication_mode == "API" && !aws_eks_cluster.this.access_config[0].bootstrap_cluster_creator_admin_permissions
+    error_message = "Access entries only, and no implicit admin for whoever created the cluster."
+  }
+}
+
+run "access_entries_refuse_wildcards_and_unknown_policies" {
+  command = plan
+
+  variables {
+    access_entries = {
+      any = { principal_arn = "arn:aws:iam::123456789012:role/*", policy = "AmazonEKSSuperPolicy" }
+    }
+  }
+
+  expect_failures = [var.access_entries]
+}

@@ -230,3 +230,36 @@ run "no_sagemaker_no_alarms_no_api_by_default" {
     error_message = "The optional modules must be off unless an environment asks for them."
   }
 }
+
+run "day_one_reaches_the_cluster_with_least_privilege" {
+  command = plan
+
+  variables {
+    cluster_admin_role_arns = ["arn:aws:iam::111111111111:role/platform-admins"]
+    bootstrap_api_cidrs     = ["203.0.113.7/32"]
+  }
+
+  assert {
+    condition = {
+      for k, e in module.eks[0].access_entries : k => e
+      } == {
+      "admin-0"        = "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy"
+      "deploy-staging" = "arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy"
+    }
+    error_message = "The administrators are cluster admins, the deploy role views, and nobody else gets an access entry."
+  }
+  assert {
+    condition     = module.eks[0].public_access_cidrs == tolist(["203.0.113.7/32"])
+    error_message = "bootstrap_api_cidrs opens the public endpoint to those CIDRs only."
+  }
+}
+
+run "the_bootstrap_endpoint_is_never_open_to_all" {
+  command = plan
+
+  variables {
+    bootstrap_api_cidrs = ["0.0.0.0/0"]
+  }
+
+  expect_failures = [var.bootstrap_api_cidrs]
+}

@@ -1,0 +1,49 @@
+"""python -m dayone rehearse: day one on moto under each role's credentials (make rehearse)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+from pathlib import Path
+
+from dayone.policy_check import SimulatorMissing
+from dayone.rehearsal import Context, StepFailed, rehearse
+
+
+def _rehearse(args: argparse.Namespace) -> int:
+    from dayone.emulator import enforcing_moto
+    from dayone.steps import STATE_BUCKET, STEPS
+    from dayone.terraform_run import Terraform
+
+    def say(line: str) -> None:
+        print(line, flush=True)
+
+    with tempfile.TemporaryDirectory(prefix="rehearse-") as scratch:
+        workdir = Path(args.workdir or scratch)
+        workdir.mkdir(parents=True, exist_ok=True)
+        with enforcing_moto(workdir, args.port) as emulator:
+            say(f"moto with IAM enforced on {emulator.endpoint}; the account's one person may assume day-one-admin")
+            context = Context(emulator=emulator, workdir=workdir, say=say)
+            context.terraform = Terraform(emulator, workdir, STATE_BUCKET)
+            try:
+                seconds = rehearse(STEPS, context)
+            except (StepFailed, SimulatorMissing) as error:
+                print(f"FAILED: {error}", file=sys.stderr)
+                return 1
+    say(f"rehearsal took {seconds:.0f} s")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m dayone", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    r = sub.add_parser("rehearse", help="day one on moto with IAM enforced")
+    r.add_argument("--port", type=int, default=None, help="moto's port (default: a free one)")
+    r.add_argument("--workdir", default=None, help="keep Terraform data and logs here")
+    args = parser.parse_args(argv)
+    return _rehearse(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
