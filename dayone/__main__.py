@@ -23,7 +23,7 @@ def _rehearse(args: argparse.Namespace) -> int:
         workdir = Path(args.workdir or scratch)
         workdir.mkdir(parents=True, exist_ok=True)
         with enforcing_moto(workdir, args.port) as emulator:
-            say(f"moto with IAM enforced on {emulator.endpoint}; the account's one person may assume day-one-admin")
+            say(f"moto, IAM enforced, on {emulator.endpoint} (a person may assume day-one-admin)")
             context = Context(emulator=emulator, workdir=workdir, say=say)
             context.terraform = Terraform(emulator, workdir, STATE_BUCKET)
             try:

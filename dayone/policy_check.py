@@ -26,10 +26,15 @@ class SimulatorMissing(RuntimeError):
 
 
 def simulator_dir() -> Path:
-    root = Path(os.environ.get("IAM_SIMULATE_DIR", Path(__file__).resolve().parent.parent / "build" / "iam-simulate"))
+    root = Path(
+        os.environ.get(
+            "IAM_SIMULATE_DIR", Path(__file__).resolve().parent.parent / "build" / "iam-simulate"
+        )
+    )
     if not (root / ".installed").exists() or shutil.which("node") is None:
         raise SimulatorMissing(
-            f"The IAM policy simulator is not installed in {root}: run `make dayone-tools` (needs Node.js and npm)."
+            f"The IAM policy simulator is not installed in {root}: "
+            "run `make dayone-tools` (needs Node.js and npm)."
         )
     return root
 
@@ -72,7 +77,11 @@ def evaluate(requests: list[Request]) -> dict[str, str]:
     root = simulator_dir()
     payload = json.dumps([{"name": r.name, "simulation": r.simulation()} for r in requests])
     done = subprocess.run(
-        ["node", str(root / "simulate.mjs")], input=payload, capture_output=True, text=True, check=False
+        ["node", str(root / "simulate.mjs")],
+        input=payload,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     if done.returncode != 0:
         raise RuntimeError(f"The IAM policy simulator failed: {done.stderr.strip()[-500:]}")
@@ -106,10 +115,18 @@ class Policies:
 
     def managed(self, arn: str) -> dict:
         version = self.iam.get_policy(PolicyArn=arn)["Policy"]["DefaultVersionId"]
-        return _doc(self.iam.get_policy_version(PolicyArn=arn, VersionId=version)["PolicyVersion"]["Document"])
+        return _doc(
+            self.iam.get_policy_version(PolicyArn=arn, VersionId=version)["PolicyVersion"][
+                "Document"
+            ]
+        )
 
     def boundary(self, role: str) -> dict | None:
-        arn = self.iam.get_role(RoleName=role)["Role"].get("PermissionsBoundary", {}).get("PermissionsBoundaryArn")
+        arn = (
+            self.iam.get_role(RoleName=role)["Role"]
+            .get("PermissionsBoundary", {})
+            .get("PermissionsBoundaryArn")
+        )
         return self.managed(arn) if arn else None
 
     def trust(self, role: str) -> dict:

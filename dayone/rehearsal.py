@@ -51,7 +51,9 @@ class Context:
         """Credentials as a workflow gets them: the OIDC token for `subject`, exchanged by STS."""
         key = f"{role_short}:{subject}"
         if key not in self.creds:
-            self.creds[key] = self.emulator.assume_with_web_identity(self.role_arn(self.role(role_short)), subject)
+            self.creds[key] = self.emulator.assume_with_web_identity(
+                self.role_arn(self.role(role_short)), subject
+            )
         return self.creds[key]
 
     def policies(self) -> Policies:
@@ -101,5 +103,7 @@ def rehearse(steps: list[Step], context: Context) -> float:
     for step in steps:
         t0 = time.monotonic()
         detail = step.run(context)
-        context.say(f"ok       {step.name} [as {step.role}] {detail} ({time.monotonic() - t0:.1f} s)")
+        context.say(
+            f"ok       {step.name} [as {step.role}] {detail} ({time.monotonic() - t0:.1f} s)"
+        )
     return time.monotonic() - started

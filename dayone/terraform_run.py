@@ -23,31 +23,49 @@ class Terraform:
         shutil.copytree(
             REPO / "terraform",
             self.copy,
-            ignore=shutil.ignore_patterns(".terraform*", "*.tfstate*", "tf_resources.json", "*.generated"),
+            ignore=shutil.ignore_patterns(
+                ".terraform*", "*.tfstate*", "tf_resources.json", "*.generated"
+            ),
         )
         config = subprocess.run(
-            [str(REPO / "terraform" / "scripts" / "cli-config.sh")], capture_output=True, text=True, check=True
+            [str(REPO / "terraform" / "scripts" / "cli-config.sh")],
+            capture_output=True,
+            text=True,
+            check=True,
         ).stdout.strip()
         self.base_env = {"TF_IN_AUTOMATION": "1", "TF_INPUT": "0", "TF_CLI_ARGS": "-no-color"}
         if config:
             self.base_env["TF_CLI_CONFIG_FILE"] = config
         self.data = workdir / "tf-data"
-        (self.copy / "envs" / "local" / "rehearsal_backend_override.tf").write_text(BACKEND_OVERRIDE)
-        self.vars = ["-var", f"aws_endpoint={emulator.endpoint}", "-var", f"state_bucket={state_bucket}"]
+        (self.copy / "envs" / "local" / "rehearsal_backend_override.tf").write_text(
+            BACKEND_OVERRIDE
+        )
+        self.vars = [
+            "-var",
+            f"aws_endpoint={emulator.endpoint}",
+            "-var",
+            f"state_bucket={state_bucket}",
+        ]
 
     def env(self, creds: Credentials, root: str) -> dict[str, str]:
         env = self.emulator.env(creds)
         env.pop("AWS_ENDPOINT_URL")  # Terraform takes the endpoints from its configuration
         return {**env, **self.base_env, "TF_DATA_DIR": str(self.data / root)}
 
-    def run(self, creds: Credentials, root: str, *args: str, script: Path | None = None) -> subprocess.CompletedProcess:
+    def run(
+        self, creds: Credentials, root: str, *args: str, script: Path | None = None
+    ) -> subprocess.CompletedProcess:
         command = [str(script), *args] if script else ["terraform", *args]
         cwd = self.copy / ("bootstrap" if root == "bootstrap" else "envs/local")
-        return subprocess.run(command, cwd=cwd, env=self.env(creds, root), capture_output=True, text=True, check=False)
+        return subprocess.run(
+            command, cwd=cwd, env=self.env(creds, root), capture_output=True, text=True, check=False
+        )
 
     def bootstrap(self, creds: Credentials) -> subprocess.CompletedProcess:
         script = self.copy / "scripts" / "bootstrap.sh"
-        return self.run(creds, "bootstrap", "local", self.state_bucket, self.emulator.endpoint, script=script)
+        return self.run(
+            creds, "bootstrap", "local", self.state_bucket, self.emulator.endpoint, script=script
+        )
 
     def init(self, creds: Credentials) -> subprocess.CompletedProcess:
         endpoint = self.emulator.endpoint
@@ -74,4 +92,3 @@ class Terraform:
 
 def tail(done: subprocess.CompletedProcess, lines: int = 15) -> str:
     return "\n".join((done.stdout + done.stderr).strip().splitlines()[-lines:])
-

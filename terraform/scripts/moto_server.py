@@ -44,9 +44,9 @@ from typing import Any
 
 from moto import server
 from moto.apigateway.models import RestAPI
+from moto.applicationautoscaling.responses import ApplicationAutoScalingResponse
 from moto.core.authorization import ActionAuthenticatorMixin
 from moto.ecr.responses import ECRResponse
-from moto.applicationautoscaling.responses import ApplicationAutoScalingResponse
 from moto.iam.access_control import IAMPolicy, IAMRequestBase, PermissionResult
 from moto.s3.models import FakeBucket, FakeDeleteMarker
 
