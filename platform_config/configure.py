@@ -145,6 +145,11 @@ def github_variables(platform: Platform) -> str:
         },
         "environment:plan": {},
     }
+    # Day one's values, once config/platform.yaml has them (the workflows read both).
+    if platform.mlflow_tracking_uri:
+        scopes["repository"]["MLFLOW_TRACKING_URI"] = platform.mlflow_tracking_uri
+    if platform.github_app_client_id:
+        scopes["repository"]["BOT_APP_CLIENT_ID"] = platform.github_app_client_id
     for env in platform.environments.values():
         suffix = env.name.upper().replace("-", "_")
         scopes["environment:plan"][f"AWS_PLAN_ROLE_ARN_{suffix}"] = env.role_arn("github-plan")

@@ -15,6 +15,7 @@ module "platform" {
   github_oidc_provider_exists = var.github_oidc_provider_exists
   cluster_admin_role_arns     = var.cluster_admin_role_arns
   bootstrap_api_cidrs         = var.bootstrap_api_cidrs
+  mlflow_tracking_server      = var.mlflow_tracking_server
 
   deployment_targets      = var.deployment_targets
   availability_zone_count = var.availability_zone_count

@@ -62,6 +62,12 @@ variable "bootstrap_api_cidrs" {
   default     = []
 }
 
+variable "mlflow_tracking_server" {
+  description = "SageMaker managed MLflow tracking server (object; typed by modules/platform). Null: none."
+  type        = any
+  default     = null
+}
+
 # Shape of the environment: envs/<env>/terraform.tfvars. Null means the composition's default.
 variable "deployment_targets" {
   description = "Where the service runs: eks, sagemaker or both (see modules/platform)."

@@ -8,3 +8,6 @@ node_group              = { min_size = 2, desired_size = 2, max_size = 4 }
 
 # Operations: CloudWatch alarms and dashboard (the ALB's suffixes join once the Ingress made it).
 alarms = {}
+
+# MLflow: the managed tracking server of the account that trains (docs/day-one.md).
+mlflow_tracking_server = {}

@@ -142,3 +142,8 @@ output "cluster_access_entries" {
   description = "EKS access policy of each principal allowed to call the Kubernetes API (empty on the emulator)."
   value       = local.eks ? module.eks[0].access_entries : {}
 }
+
+output "mlflow_tracking_server_arn" {
+  description = "The MLflow tracking server's ARN (MLFLOW_TRACKING_URI with the sagemaker-mlflow plugin); null without one."
+  value       = one(module.mlflow[*].tracking_server_arn)
+}

@@ -217,3 +217,12 @@ variable "bootstrap_api_cidrs" {
     error_message = "bootstrap_api_cidrs must be CIDR blocks narrower than /0 (the admin's address, a VPN's range)."
   }
 }
+
+variable "mlflow_tracking_server" {
+  description = "SageMaker managed MLflow tracking server in this account (modules/mlflow-tracking): size and MLflow version. Null: none (the emulator; accounts that only serve)."
+  type = object({
+    size           = optional(string, "Small")
+    mlflow_version = optional(string, "3.0")
+  })
+  default = null
+}

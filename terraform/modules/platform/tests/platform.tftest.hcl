@@ -263,3 +263,16 @@ run "the_bootstrap_endpoint_is_never_open_to_all" {
 
   expect_failures = [var.bootstrap_api_cidrs]
 }
+
+run "staging_tracks_models_in_a_managed_mlflow_server" {
+  command = plan
+
+  variables {
+    mlflow_tracking_server = {}
+  }
+
+  assert {
+    condition     = length(module.mlflow) == 1 && toset(keys(aws_iam_role_policy_attachment.mlflow_client)) == toset(["release", "workload"])
+    error_message = "The release role and the workload use the tracking server through its client policy."
+  }
+}
