@@ -1,4 +1,8 @@
-"""python -m dayone rehearse: day one on moto under each role's credentials (make rehearse)."""
+"""python -m dayone: day one on a new account.
+
+rehearse               day one on moto under each role's credentials (make rehearse)
+mlflow-register-first  the champion from git becomes version 1 in MLFLOW_TRACKING_URI
+"""
 
 from __future__ import annotations
 
@@ -35,14 +39,28 @@ def _rehearse(args: argparse.Namespace) -> int:
     return 0
 
 
+def _register_first(args: argparse.Namespace) -> int:
+    from dayone.mlflow_first import FirstRegistrationError, register_first
+    from model.artifact import ArtifactError
+
+    try:
+        print(register_first())
+    except (FirstRegistrationError, ArtifactError) as error:
+        print(f"mlflow-register-first: {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m dayone", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     r = sub.add_parser("rehearse", help="day one on moto with IAM enforced")
     r.add_argument("--port", type=int, default=None, help="moto's port (default: a free one)")
     r.add_argument("--workdir", default=None, help="keep Terraform data and logs here")
+    sub.add_parser("mlflow-register-first", help="the champion from git becomes version 1")
     args = parser.parse_args(argv)
-    return _rehearse(args)
+    commands = {"rehearse": _rehearse, "mlflow-register-first": _register_first}
+    return commands[args.command](args)
 
 
 if __name__ == "__main__":

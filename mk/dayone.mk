@@ -19,3 +19,8 @@ TEST_TOOLS += dayone-tools
 .PHONY: rehearse
 rehearse: dayone-tools ## Day one on moto with IAM enforced, each step as the role that does it on AWS
 	@$(PY) -m dayone rehearse
+
+.PHONY: mlflow-register-first
+mlflow-register-first: venv ## New account: the champion rebuilt from git, sha256 checked, becomes version 1 in MLFLOW_TRACKING_URI
+	@test -n "$$MLFLOW_TRACKING_URI" || { echo "Set MLFLOW_TRACKING_URI to the new account's MLflow server (config/platform.yaml: mlflow_tracking_uri)." >&2; exit 1; }
+	@$(PY) -m dayone mlflow-register-first
