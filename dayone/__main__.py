@@ -51,6 +51,22 @@ def _register_first(args: argparse.Namespace) -> int:
     return 0
 
 
+def _doctor(args: argparse.Namespace) -> int:
+    from dayone.doctor import LiveProbe, doctor
+    from platform_config.config import load
+    from platform_config.errors import ConfigError
+
+    root = Path.cwd()
+    try:
+        platform = load(root)
+    except ConfigError as error:
+        print(f"doctor: {error}", file=sys.stderr)
+        return 1
+    missing = doctor(LiveProbe(platform.region), platform, root, print)
+    print(f"{missing} item(s) missing" if missing else "day one's prerequisites are all there")
+    return 1 if missing else 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m dayone", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -58,8 +74,9 @@ def main(argv: list[str] | None = None) -> int:
     r.add_argument("--port", type=int, default=None, help="moto's port (default: a free one)")
     r.add_argument("--workdir", default=None, help="keep Terraform data and logs here")
     sub.add_parser("mlflow-register-first", help="the champion from git becomes version 1")
+    sub.add_parser("doctor", help="check the prerequisites a person sets up by hand")
     args = parser.parse_args(argv)
-    commands = {"rehearse": _rehearse, "mlflow-register-first": _register_first}
+    commands = {"rehearse": _rehearse, "mlflow-register-first": _register_first, "doctor": _doctor}
     return commands[args.command](args)
 
 

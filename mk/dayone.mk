@@ -24,3 +24,7 @@ rehearse: dayone-tools ## Day one on moto with IAM enforced, each step as the ro
 mlflow-register-first: venv ## New account: the champion rebuilt from git, sha256 checked, becomes version 1 in MLFLOW_TRACKING_URI
 	@test -n "$$MLFLOW_TRACKING_URI" || { echo "Set MLFLOW_TRACKING_URI to the new account's MLflow server (config/platform.yaml: mlflow_tracking_uri)." >&2; exit 1; }
 	@$(PY) -m dayone mlflow-register-first
+
+.PHONY: doctor
+doctor: venv ## Check day one's hand-made prerequisites (GH_TOKEN, AWS profiles bikeshare-<env>); one sentence per missing item
+	@$(PY) -m dayone doctor
