@@ -45,6 +45,7 @@ def first_apply(ctx: Context) -> str:
 def plan_as_plan_role(ctx: Context) -> str:
     creds = ctx.web_identity("github-plan", PLAN_SUBJECT)
     done = ctx.terraform.platform(creds, "plan", "-detailed-exitcode", *ctx.terraform.vars)
+    (ctx.workdir / "plan-as-plan-role.txt").write_text(done.stdout + done.stderr)
     if done.returncode not in (0, 2):
         raise StepFailed(f"terraform plan as the plan role failed:\n{tail(done)}")
     if done.returncode == 0:

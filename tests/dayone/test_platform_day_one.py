@@ -61,3 +61,15 @@ def test_no_service_account_carries_an_irsa_annotation(env):
     assert accounts
     for account in accounts:
         assert "eks.amazonaws.com/role-arn" not in (account["metadata"].get("annotations") or {})
+
+
+def test_argocd_manages_the_install_the_bootstrap_applied():
+    makefile = (REPO / "mk/platform.mk").read_text()
+    version = re.search(r"^ARGOCD_VERSION := (\S+)$", makefile, re.M).group(1)
+    docs = list(yaml.safe_load_all((REPO / "argocd/bootstrap/argocd.yaml").read_text()))
+    app = next(d for d in docs if d["kind"] == "Application")
+    source = app["spec"]["source"]
+    assert source["targetRevision"] == version
+    assert source["repoURL"] == "https://github.com/argoproj/argo-cd.git"
+    assert source["directory"]["include"] == "install.yaml"
+    assert app["spec"]["syncPolicy"]["automated"]["prune"] is False
