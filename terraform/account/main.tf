@@ -16,6 +16,7 @@ module "platform" {
   cluster_admin_role_arns     = var.cluster_admin_role_arns
   bootstrap_api_cidrs         = var.bootstrap_api_cidrs
   mlflow_tracking_server      = var.mlflow_tracking_server
+  ingress_certificate         = var.ingress_certificate
 
   deployment_targets      = var.deployment_targets
   availability_zone_count = var.availability_zone_count

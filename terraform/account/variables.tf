@@ -68,6 +68,12 @@ variable "mlflow_tracking_server" {
   default     = null
 }
 
+variable "ingress_certificate" {
+  description = "The Ingress host and its Route 53 zone (platform.auto.tfvars.json, from config/platform.yaml); null: no certificate."
+  type        = any
+  default     = null
+}
+
 # Shape of the environment: envs/<env>/terraform.tfvars. Null means the composition's default.
 variable "deployment_targets" {
   description = "Where the service runs: eks, sagemaker or both (see modules/platform)."

@@ -226,3 +226,17 @@ variable "mlflow_tracking_server" {
   })
   default = null
 }
+
+variable "ingress_certificate" {
+  description = "The Ingress host and its public Route 53 zone: an ACM certificate for host, validated by DNS in zone. Null: none (the emulator)."
+  type = object({
+    host = string
+    zone = string
+  })
+  default = null
+
+  validation {
+    condition     = var.ingress_certificate == null || try(endswith(var.ingress_certificate.host, ".${var.ingress_certificate.zone}") || var.ingress_certificate.host == var.ingress_certificate.zone, false)
+    error_message = "ingress_certificate.host must be in ingress_certificate.zone (e.g. bikeshare.staging.example.com in staging.example.com)."
+  }
+}

@@ -276,3 +276,26 @@ run "staging_tracks_models_in_a_managed_mlflow_server" {
     error_message = "The release role and the workload use the tracking server through its client policy."
   }
 }
+
+run "the_ingress_host_gets_a_dns_validated_certificate" {
+  command = plan
+
+  variables {
+    ingress_certificate = { host = "bikeshare.staging.example.com", zone = "staging.example.com" }
+  }
+
+  assert {
+    condition     = aws_acm_certificate.ingress[0].domain_name == "bikeshare.staging.example.com" && aws_acm_certificate.ingress[0].validation_method == "DNS"
+    error_message = "The Ingress host gets an ACM certificate validated by DNS."
+  }
+}
+
+run "a_host_outside_its_zone_is_refused" {
+  command = plan
+
+  variables {
+    ingress_certificate = { host = "bikeshare.example.org", zone = "staging.example.com" }
+  }
+
+  expect_failures = [var.ingress_certificate]
+}
