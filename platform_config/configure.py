@@ -125,6 +125,8 @@ def tfvars(platform: Platform, env: Environment) -> str:
         "vpc_cidr": env.vpc_cidr,
         "github_repository": platform.github_repository,
     }
+    if env.dns_zone:  # the Ingress host's ACM certificate, validated in its zone
+        values["ingress_certificate"] = {"host": env.host, "zone": env.dns_zone}
     prod = platform.environments.get("prod")
     if env.name == platform.registry_environment and prod and prod.name != env.name:
         values["prod_account_id"] = prod.account_id  # the account allowed to pull from ECR

@@ -70,6 +70,6 @@ def test_argocd_manages_the_install_the_bootstrap_applied():
     app = next(d for d in docs if d["kind"] == "Application")
     source = app["spec"]["source"]
     assert source["targetRevision"] == version
-    assert source["repoURL"] == "https://github.com/argoproj/argo-cd.git"
+    assert source["repoURL"] == "https://github.com/argoproj/argo-cd"
     assert source["directory"]["include"] == "install.yaml"
     assert app["spec"]["syncPolicy"]["automated"]["prune"] is False
