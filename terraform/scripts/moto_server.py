@@ -1,4 +1,4 @@
-"""moto_server with seven emulator gaps closed.
+"""moto_server with eight emulator gaps closed.
 
 1. The aws:SecureTransport condition of bucket policies.
 moto 5.2 evaluates bucket policies on object requests but ignores every condition except
@@ -33,6 +33,10 @@ evaluates (what the rehearsal tests).
 policy scoped to one repository (the release role's) never matches and every push is
 refused. ECR requests name their repository: authorise against its ARN, as AWS does.
 
+8. Also under IAM enforcement, moto 5.2 authorises HeadBucket as s3:HeadBucket, an action IAM
+does not have (AWS checks s3:ListBucket): a read-only role (ReadOnlyAccess: s3:List*) gets
+403, and the provider takes the bucket for deleted. Authorise it as s3:ListBucket.
+
 Run with the certificate from moto_tls.py:
 
     python moto_server.py -H 127.0.0.1 -p PORT -s -c cert.pem -k key.pem
@@ -49,6 +53,7 @@ from moto.core.authorization import ActionAuthenticatorMixin
 from moto.ecr.responses import ECRResponse
 from moto.iam.access_control import IAMPolicy, IAMRequestBase, PermissionResult
 from moto.s3.models import FakeBucket, FakeDeleteMarker
+from moto.s3.responses import ACTION_MAP as S3_ACTIONS
 
 KEY = "aws:SecureTransport"
 _request = threading.local()
@@ -120,7 +125,8 @@ def ecr_resource(self: ECRResponse) -> str:
 
 
 FakeBucket.get_permission = get_permission
-ECRResponse._determine_resource = ecr_resource  # type: ignore[attr-defined]  # type: ignore[method-assign]
+ECRResponse._determine_resource = ecr_resource  # type: ignore[attr-defined]
+S3_ACTIONS["BUCKET"]["HEAD"]["DEFAULT"] = "ListBucket"  # type: ignore[method-assign]
 if not hasattr(FakeDeleteMarker, "dispose"):
     # A delete marker holds no data: nothing to release.
     FakeDeleteMarker.dispose = lambda self, garbage=False: None  # type: ignore[attr-defined]
