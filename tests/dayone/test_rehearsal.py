@@ -39,4 +39,6 @@ def test_day_one_rehearsed_under_each_roles_credentials(tmp_path):
     ]:
         assert any(expected in r for r in refusals), (expected, refusals)
     assert any("the plan role decrypts the state through S3" in line for line in lines)
+    # The read-only role sees the stack exactly as the administrator applied it.
+    assert any("terraform plan: no changes" in line for line in lines)
     assert re.fullmatch(r"rehearsal took \d+ s", lines[-1])
