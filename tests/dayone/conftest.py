@@ -9,6 +9,7 @@ import pwd
 import shutil
 import socket
 import subprocess
+import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -42,10 +43,11 @@ def _as_postgres(command: list[str]) -> list[str]:
 
 
 @pytest.fixture(scope="session")
-def postgres(tmp_path_factory) -> Iterator[str]:
+def postgres() -> Iterator[str]:
     """postgresql+psycopg2://… of a database `mlflow` on a scratch cluster."""
     bindir = _pg_bin()
-    folder = tmp_path_factory.mktemp("postgres")
+    # Not under pytest's tmp (0700, root's): the postgres user must reach its directory.
+    folder = Path(tempfile.mkdtemp(prefix="day-one-postgres-"))
     data = folder / "data"
     if os.geteuid() == 0:
         shutil.chown(folder, "postgres", "postgres")
@@ -90,6 +92,7 @@ def postgres(tmp_path_factory) -> Iterator[str]:
             check=False,
             capture_output=True,
         )
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
