@@ -27,6 +27,7 @@ include mk/lambda.mk
 include mk/up.mk
 include mk/feedback.mk
 include mk/review.mk
+include mk/dayone.mk
 
 # A fragment on disk that is not included above would lose its targets without a word.
 unlisted_fragments := $(filter-out $(MAKEFILE_LIST),$(wildcard mk/*.mk))

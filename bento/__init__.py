@@ -1,3 +1,4 @@
 """BentoML service for the bike-rental demand model: online, batch and explain APIs over
-`model.predictor`. Imports `model` only; never `scoring`, `gitops` or the training code's extras.
+`model.predictor`, and the same image's Lambda entry point. Imports `model`, and `scoring` for
+the Lambda handler's model load (the job's, sha256 checked); never `gitops` or training extras.
 """

@@ -10,8 +10,9 @@ MLFLOW_PORT ?= 5000
 
 $(MLFLOW_SERVER):
 	$(PYTHON) -m venv $(MLFLOW_VENV)
-	# boto3: the server writes artifacts to the S3 bucket (moto in the tests).
-	$(MLFLOW_VENV)/bin/pip install --quiet 'mlflow==$(MLFLOW_VERSION)' 'boto3==1.44.5'
+	# boto3: the server writes artifacts to the S3 bucket (moto in the tests); psycopg2: its
+	# PostgreSQL store (day one: tests/dayone).
+	$(MLFLOW_VENV)/bin/pip install --quiet 'mlflow==$(MLFLOW_VERSION)' 'boto3==1.44.5' 'psycopg2-binary==2.9.13'
 
 .PHONY: mlflow-server-install
 mlflow-server-install: $(MLFLOW_SERVER) ## Install the MLflow server in its own virtualenv

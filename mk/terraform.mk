@@ -8,6 +8,8 @@ TF_ENVS := local $(filter-out local,$(notdir $(patsubst %/,%,$(dir $(wildcard $(
 TF_ROOTS := $(wildcard $(TF_DIR)/modules/*) $(TF_DIR)/envs/local $(TF_DIR)/account $(TF_DIR)/bootstrap
 TF_BUILD := $(CURDIR)/build/terraform
 TF_STATE_BUCKET ?=
+# The sha256 of the reviewed saved plan (tf-apply-plan refuses any other file).
+PLAN_SHA256 ?=
 
 # The recipes are in scripts/tf.sh and scripts/moto.sh; ENV, ports and the emulator's
 # endpoint, directory and fake credentials (MOTO_*) come from mk/common.mk.
@@ -46,6 +48,14 @@ tf-test: ## terraform test every module (mocked AWS provider, offline)
 .PHONY: tf-plan
 tf-plan: tf-check-env $(TF_ENV_DEPS) ## terraform plan ENV=local|staging|prod (default $(ENV); local: against moto)
 	@$(TF_ENV_CREDS) $(TF_SH) plan $(ENV)
+
+.PHONY: tf-plan-save
+tf-plan-save: tf-check-env $(TF_ENV_DEPS) ## Plan ENV into build/terraform/plan-ENV.tfplan (+ .sha256, + .txt for the reviewers)
+	@$(TF_ENV_CREDS) $(TF_SH) plan-save $(ENV)
+
+.PHONY: tf-apply-plan
+tf-apply-plan: tf-check-env $(TF_ENV_DEPS) ## Apply the saved plan of ENV if its sha256 is PLAN_SHA256 (the reviewed one)
+	@$(TF_ENV_CREDS) $(TF_SH) apply-plan $(ENV) '$(PLAN_SHA256)'
 
 .PHONY: tf-output
 tf-output: tf-check-env $(TF_ENV_DEPS) ## One output of ENV ($(ENV)) as JSON on stdout: NAME=gitops_bridge

@@ -128,3 +128,10 @@ wf-preview-needed: ## runs=true|false (GITHUB_OUTPUT) when HEAD changes what run
 .PHONY: wf-preview-comment
 wf-preview-comment: ## Post (or update) build/preview/comment.md as the PR's preview comment: PR=<number>
 	$(PR_COMMENT) "$(PR)" "<!-- bikeshare:preview -->" build/preview/comment.md
+
+.PHONY: wf-plan-save
+wf-plan-save: ## make tf-plan-save ENV=<env>; its sha256 to GITHUB_OUTPUT, the plan to the run's summary
+	@$(MAKE) tf-plan-save ENV='$(ENV)'
+	@echo "sha256=$$(cat build/terraform/plan-$(ENV).tfplan.sha256)" >>"$${GITHUB_OUTPUT:-/dev/stdout}"
+	@{ echo "### Saved plan $(ENV) (sha256 $$(cat build/terraform/plan-$(ENV).tfplan.sha256))"; \
+	  echo '```'; cat build/terraform/plan-$(ENV).txt; echo '```'; } >>"$${GITHUB_STEP_SUMMARY:-/dev/stdout}"

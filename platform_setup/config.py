@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
@@ -17,6 +17,10 @@ ACCOUNT_ID = re.compile(r"^[0-9]{12}$")
 REPOSITORY = re.compile(r"^[A-Za-z0-9-]+/[A-Za-z0-9._-]+$")
 REGION = re.compile(r"^[a-z]{2}(-gov)?-[a-z]+-[0-9]$")
 ENV_NAME = re.compile(r"^[a-z][a-z0-9-]{0,15}$")
+TEAM = re.compile(r"^[A-Za-z0-9-]+/[A-Za-z0-9._-]+$")
+URL = re.compile(r"^https://[A-Za-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._~/-]*)?$")
+APP_CLIENT_ID = re.compile(r"^Iv[0-9A-Za-z.]{6,40}$")
+CERTIFICATE_ARN = re.compile(r"^arn:aws[a-z-]*:acm:[a-z0-9-]+:[0-9]{12}:certificate/[0-9a-f-]{36}$")
 HOST = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
 
 
@@ -26,6 +30,10 @@ class Environment:
     account_id: str
     vpc_cidr: str
     host: str
+    # Route 53 hosted zone that holds host's record and the certificate's validation records.
+    dns_zone: str = ""
+    # The ACM certificate Terraform made for host (output certificate_arn); "" until applied.
+    certificate_arn: str = ""
 
     @property
     def cluster_name(self) -> str:
@@ -50,6 +58,11 @@ class Platform:
     region: str
     registry_environment: str
     environments: dict[str, Environment]
+    # Day one: who owns what (CODEOWNERS is checked against these), where MLflow answers, the
+    # GitHub App that opens bot pull requests.
+    teams: dict[str, str] = field(default_factory=dict)
+    mlflow_tracking_uri: str = ""
+    github_app_client_id: str = ""
 
     @property
     def repo_url(self) -> str:
@@ -71,6 +84,19 @@ def _require(value, pattern: re.Pattern, what: str) -> str:
     return value
 
 
+def _optional(value, pattern: re.Pattern, what: str) -> str:
+    """An optional value: empty until day one fills it in, valid once it is there."""
+    return "" if value in (None, "") else _require(value, pattern, what)
+
+
+def _teams(value) -> dict[str, str]:
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise ConfigError(f"{CONFIG}: teams must map a role (platform, ml, ...) to org/team.")
+    return {str(role): _require(team, TEAM, f"teams.{role}") for role, team in value.items()}
+
+
 def _cidr(value, where: str) -> str:
     try:
         network = ipaddress.IPv4Network(value)
@@ -84,7 +110,15 @@ def _cidr(value, where: str) -> str:
 def parse(data) -> Platform:
     if not isinstance(data, dict):
         raise ConfigError(f"{CONFIG} must be a mapping of the keys it documents.")
-    known = {"github_repository", "region", "registry_environment", "environments"}
+    known = {
+        "github_repository",
+        "region",
+        "registry_environment",
+        "environments",
+        "teams",
+        "mlflow_tracking_uri",
+        "github_app",
+    }
     if unknown := sorted(set(data) - known):
         raise ConfigError(f"{CONFIG}: unknown key(s) {', '.join(unknown)}.")
     envs = data.get("environments")
@@ -93,9 +127,12 @@ def parse(data) -> Platform:
     environments = {}
     for name, values in envs.items():
         _require(name, ENV_NAME, "an environment name")
-        if not isinstance(values, dict) or set(values) != {"account_id", "vpc_cidr", "host"}:
+        required = {"account_id", "vpc_cidr", "host"}
+        optional = {"dns_zone", "certificate_arn"}
+        if not isinstance(values, dict) or not required <= set(values) <= required | optional:
             raise ConfigError(
-                f"{CONFIG}: environments.{name} needs exactly account_id, vpc_cidr and host."
+                f"{CONFIG}: environments.{name} needs account_id, vpc_cidr and host "
+                "(and may have dns_zone, certificate_arn)."
             )
         environments[name] = Environment(
             name=name,
@@ -104,6 +141,12 @@ def parse(data) -> Platform:
             ),
             vpc_cidr=_cidr(values["vpc_cidr"], f"environments.{name}"),
             host=_require(values["host"], HOST, f"environments.{name}.host"),
+            dns_zone=_optional(values.get("dns_zone"), HOST, f"environments.{name}.dns_zone"),
+            certificate_arn=_optional(
+                values.get("certificate_arn"),
+                CERTIFICATE_ARN,
+                f"environments.{name}.certificate_arn",
+            ),
         )
     registry = data.get("registry_environment")
     if registry not in environments:
@@ -113,6 +156,11 @@ def parse(data) -> Platform:
         region=_require(data.get("region"), REGION, "region"),
         registry_environment=registry,
         environments=environments,
+        teams=_teams(data.get("teams")),
+        mlflow_tracking_uri=_optional(data.get("mlflow_tracking_uri"), URL, "mlflow_tracking_uri"),
+        github_app_client_id=_optional(
+            (data.get("github_app") or {}).get("client_id"), APP_CLIENT_ID, "github_app.client_id"
+        ),
     )
 
 

@@ -121,6 +121,8 @@ def tfvars(platform: Platform, env: Environment) -> str:
         "vpc_cidr": env.vpc_cidr,
         "github_repository": platform.github_repository,
     }
+    if env.dns_zone:  # the Ingress host's ACM certificate, validated in its zone
+        values["ingress_certificate"] = {"host": env.host, "zone": env.dns_zone}
     prod = platform.environments.get("prod")
     if env.name == platform.registry_environment and prod and prod.name != env.name:
         values["prod_account_id"] = prod.account_id  # the account allowed to pull from ECR
@@ -141,6 +143,11 @@ def github_variables(platform: Platform) -> str:
         },
         "environment:plan": {},
     }
+    # Day one's values, once config/platform.yaml has them (the workflows read both).
+    if platform.mlflow_tracking_uri:
+        scopes["repository"]["MLFLOW_TRACKING_URI"] = platform.mlflow_tracking_uri
+    if platform.github_app_client_id:
+        scopes["repository"]["BOT_APP_CLIENT_ID"] = platform.github_app_client_id
     for env in platform.environments.values():
         suffix = env.name.upper().replace("-", "_")
         scopes["environment:plan"][f"AWS_PLAN_ROLE_ARN_{suffix}"] = env.role_arn("github-plan")

@@ -31,7 +31,6 @@ def account_values(env: Environment) -> str:
         "metadata": {"name": "account", "annotations": LOCAL_CONFIG},
         "spec": {
             "environment": env.name,
-            "workloadRoleArn": env.role_arn("workload"),
             "artifactsBucket": env.artifacts_bucket,
             "host": env.host,
             "vpcCidr": env.vpc_cidr,

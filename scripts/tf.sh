@@ -6,6 +6,8 @@
 #   scripts/tf.sh validate ROOT...            validate each root (no backend, no credentials)
 #   scripts/tf.sh test MODULE...              `terraform test` each module that has tests/
 #   scripts/tf.sh plan|apply|destroy ENV      one environment (destroy: local only)
+#   scripts/tf.sh plan-save ENV               plan into TF_BUILD/plan-ENV.tfplan, its sha256 beside it
+#   scripts/tf.sh apply-plan ENV SHA256       apply exactly that saved plan, refused if its sha256 differs
 #   scripts/tf.sh bootstrap ENV               the state bucket of ENV, its own state moved in
 #   scripts/tf.sh output ENV NAME             one output of ENV as JSON (e.g. gitops_bridge)
 #   scripts/tf.sh vars ENV                    the -var flags of ENV, one per line
@@ -14,7 +16,7 @@
 # (staging, prod; bootstrap local has a default), MOTO_ENDPOINT and MOTO_DIR (local; the
 # emulator's fake credentials come from the caller: make exports them).
 set -euo pipefail
-usage="Usage: scripts/tf.sh validate|test DIR... | plan|apply|destroy|bootstrap ENV | output ENV NAME"
+usage="Usage: scripts/tf.sh validate|test DIR... | plan|apply|destroy|bootstrap|plan-save ENV | apply-plan ENV SHA256 | output ENV NAME"
 cd "$(dirname "$0")/.."
 tf="${TF:-terraform}"
 build="${TF_BUILD:-$PWD/build/terraform}"
@@ -106,6 +108,35 @@ apply() {
   echo "apply took $(($(date +%s) - start)) s"
 }
 
+# The reviewed saved plan: plan-save writes the plan file, its text and its sha256; the
+# apply job (behind the environment's reviewers) checks the sha256 the plan job published
+# and applies that file, so what runs is what was reviewed, never a fresh plan.
+plan_save() {
+  init_env "$@"
+  local out="$build/plan-$env.tfplan"
+  mkdir -p "$build"
+  "$tf" -chdir="$dir" plan -input=false -out="$out" "${vars[@]}"
+  "$tf" -chdir="$dir" show -no-color "$out" >"$build/plan-$env.txt"
+  sha256sum "$out" | cut -d' ' -f1 >"$out.sha256"
+  echo "Saved plan $out (sha256 $(cat "$out.sha256"))."
+}
+
+apply_plan() {
+  local expected="${2:-}" out="$build/plan-${1:-}.tfplan"
+  [ -n "$expected" ] || { echo "Give the sha256 the plan job published (PLAN_SHA256=...): only a reviewed plan is applied." >&2; exit 1; }
+  [ -f "$out" ] || { echo "No saved plan $out: download the plan artifact of this run first." >&2; exit 1; }
+  local actual
+  actual="$(sha256sum "$out" | cut -d' ' -f1)"
+  if [ "$actual" != "$expected" ]; then
+    echo "The saved plan's sha256 is $actual, not the reviewed $expected: refusing to apply; re-run the plan job." >&2
+    exit 1
+  fi
+  init_env "$1"
+  start=$(date +%s)
+  "$tf" -chdir="$dir" apply -input=false "$out"
+  echo "apply of the reviewed plan took $(($(date +%s) - start)) s"
+}
+
 destroy() {
   if [ "${1:-}" != local ]; then
     echo "tf-destroy only runs for ENV=local; staging and prod are destroyed by a reviewed change, not a make target." >&2
@@ -152,6 +183,8 @@ shift || true
 case "$command" in
   validate | plan | apply | destroy | bootstrap | output) "$command" "$@" ;;
   vars) print_vars "$@" ;;
+  plan-save) plan_save "$@" ;;
+  apply-plan) apply_plan "$@" ;;
   test) test_modules "$@" ;;
   *) echo "$usage" >&2; exit 2 ;;
 esac

@@ -11,6 +11,12 @@ module "platform" {
   registry_pull_account_ids = compact([var.prod_account_id])
   registry_account_id       = var.registry_account_id
   state_bucket              = var.state_bucket
+  # platform.auto.tfvars.json (`make configure`): true where the account has GitHub's provider.
+  github_oidc_provider_exists = var.github_oidc_provider_exists
+  cluster_admin_role_arns     = var.cluster_admin_role_arns
+  bootstrap_api_cidrs         = var.bootstrap_api_cidrs
+  mlflow_tracking_server      = var.mlflow_tracking_server
+  ingress_certificate         = var.ingress_certificate
 
   deployment_targets      = var.deployment_targets
   availability_zone_count = var.availability_zone_count

@@ -44,6 +44,36 @@ variable "registry_account_id" {
   default     = null
 }
 
+variable "github_oidc_provider_exists" {
+  description = "The account already has GitHub's OIDC provider (made by another project or by hand): reuse it instead of creating one."
+  type        = bool
+  default     = false
+}
+
+variable "cluster_admin_role_arns" {
+  description = "IAM roles of the cluster's administrators (EKS access entries, cluster admin); typed by modules/platform."
+  type        = list(string)
+  default     = []
+}
+
+variable "bootstrap_api_cidrs" {
+  description = "CIDRs that may reach the Kubernetes API's public endpoint while bootstrapping; empty: private only."
+  type        = list(string)
+  default     = []
+}
+
+variable "mlflow_tracking_server" {
+  description = "SageMaker managed MLflow tracking server (object; typed by modules/platform). Null: none."
+  type        = any
+  default     = null
+}
+
+variable "ingress_certificate" {
+  description = "The Ingress host and its Route 53 zone (platform.auto.tfvars.json, from config/platform.yaml); null: no certificate."
+  type        = any
+  default     = null
+}
+
 # Shape of the environment: envs/<env>/terraform.tfvars. Null means the composition's default.
 variable "deployment_targets" {
   description = "Where the service runs: eks, sagemaker or both (see modules/platform)."

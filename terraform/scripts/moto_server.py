@@ -1,4 +1,4 @@
-"""moto_server with four emulator gaps closed.
+"""moto_server with eight emulator gaps closed.
 
 1. The aws:SecureTransport condition of bucket policies.
 moto 5.2 evaluates bucket policies on object requests but ignores every condition except
@@ -18,6 +18,25 @@ aws_api_gateway_rest_api_policy fails ("invalid character after top-level value"
 4. Application Auto Scaling: moto 5.2 has no ListTagsForResource (nor stores tags), which the
 provider calls after registering a scalable target, retrying forever; it answers no tags.
 
+5. With IAM enforcement on (INITIAL_NO_AUTH_ACTION_COUNT, the day-one rehearsal), moto 5.2
+answers an unsigned sts:AssumeRoleWithWebIdentity with a 500 (KeyError HTTP_AUTHORIZATION),
+while AWS takes it unsigned (the token is the credential). Unsigned web-identity calls skip
+moto's authentication; it never checked their trust conditions anyway (the rehearsal checks
+those with a policy simulator).
+
+6. Also under IAM enforcement, moto 5.2 recomputes SigV4 signatures wrongly for REST GET
+requests (EKS DescribeCluster, ListClusters: SignatureDoesNotMatch, 403) while POSTs pass.
+The signature is not checked; the access key still names the caller, whose policies moto
+evaluates (what the rehearsal tests).
+
+7. Also under IAM enforcement, moto 5.2 authorises ECR calls against the resource "*", so a
+policy scoped to one repository (the release role's) never matches and every push is
+refused. ECR requests name their repository: authorise against its ARN, as AWS does.
+
+8. Also under IAM enforcement, moto 5.2 authorises HeadBucket as s3:HeadBucket, an action IAM
+does not have (AWS checks s3:ListBucket): a read-only role (ReadOnlyAccess: s3:List*) gets
+403, and the provider takes the bucket for deleted. Authorise it as s3:ListBucket.
+
 Run with the certificate from moto_tls.py:
 
     python moto_server.py -H 127.0.0.1 -p PORT -s -c cert.pem -k key.pem
@@ -30,8 +49,11 @@ from typing import Any
 from moto import server
 from moto.apigateway.models import RestAPI
 from moto.applicationautoscaling.responses import ApplicationAutoScalingResponse
-from moto.iam.access_control import IAMPolicy, PermissionResult
+from moto.core.authorization import ActionAuthenticatorMixin
+from moto.ecr.responses import ECRResponse
+from moto.iam.access_control import IAMPolicy, IAMRequestBase, PermissionResult
 from moto.s3.models import FakeBucket, FakeDeleteMarker
+from moto.s3.responses import ACTION_MAP as S3_ACTIONS
 
 KEY = "aws:SecureTransport"
 _request = threading.local()
@@ -83,13 +105,39 @@ def list_tags_for_resource(self: ApplicationAutoScalingResponse) -> str:
     return json.dumps({"Tags": {}})
 
 
-FakeBucket.get_permission = get_permission  # type: ignore[method-assign]
+UNSIGNED_ACTIONS = {"AssumeRoleWithWebIdentity", "AssumeRoleWithSAML"}
+
+
+def authenticate_and_authorize_normal_action(self: Any, resource: str = "*") -> None:
+    if "Authorization" not in self.headers and self._get_action() in UNSIGNED_ACTIONS:
+        return
+    _original_authorize(self, resource)
+
+
+def ecr_resource(self: ECRResponse) -> str:
+    try:
+        name = json.loads(self.body or "{}").get("repositoryName")
+    except (ValueError, AttributeError):
+        name = None
+    if not name:
+        return "*"
+    return f"arn:aws:ecr:{self.region}:{self.current_account}:repository/{name}"
+
+
+FakeBucket.get_permission = get_permission
+ECRResponse._determine_resource = ecr_resource  # type: ignore[attr-defined]
+S3_ACTIONS["BUCKET"]["HEAD"]["DEFAULT"] = "ListBucket"  # type: ignore[method-assign]
 if not hasattr(FakeDeleteMarker, "dispose"):
     # A delete marker holds no data: nothing to release.
     FakeDeleteMarker.dispose = lambda self, garbage=False: None  # type: ignore[attr-defined]
 _original_rest_api_to_dict = RestAPI.to_dict
 RestAPI.to_dict = rest_api_to_dict  # type: ignore[method-assign]
 ApplicationAutoScalingResponse.list_tags_for_resource = list_tags_for_resource  # type: ignore[attr-defined]
+IAMRequestBase.check_signature = lambda self: None  # type: ignore[method-assign]
+_original_authorize = ActionAuthenticatorMixin._authenticate_and_authorize_normal_action
+ActionAuthenticatorMixin._authenticate_and_authorize_normal_action = (  # type: ignore[method-assign]
+    authenticate_and_authorize_normal_action
+)
 _original_run_simple = server.run_simple
 server.run_simple = _run_simple
 

@@ -44,11 +44,11 @@ def _differences(a, b, path=""):
 
 
 # What may differ between environments: replicas, resources, environment values (env vars,
-# IRSA role, host, VPC CIDR, a job's schedule) and the image with its model version.
+# host, VPC CIDR, a job's schedule) and the image with its model version.
 ALLOWED = re.compile(
     r"^(/spec/(minReplicas|maxReplicas|schedule)"
     r"|.*/containers/\d+/(resources|env)/.*|.*/containers/\d+/image"
-    r"|/metadata/annotations/eks\.amazonaws\.com/role-arn|/spec/groups/\d+/rules/\d+/labels/model_version"
+    r"|/spec/groups/\d+/rules/\d+/labels/model_version"
     r"|/spec/rules/0/host|/spec/tls/0/hosts/0|/spec/ingress/0/from/0/ipBlock/cidr"
     rf"|.*/metadata/annotations/{re.escape(MODEL_VERSION_KEY)})$"
 )

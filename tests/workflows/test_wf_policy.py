@@ -100,7 +100,20 @@ def test_prod_changes_wait_for_the_prod_environment():
     assert "make promote FROM=staging TO=prod" in _runs(promote)
     infra = _jobs("infra")
     assert infra["apply-prod"]["environment"] == "prod"
-    assert infra["apply-prod"]["needs"] == "apply-staging"
+    assert "apply-staging" in infra["apply-prod"]["needs"]
+
+
+def test_infra_applies_the_reviewed_saved_plan():
+    infra = _jobs("infra")
+    for env in ("staging", "prod"):
+        apply, plan = infra[f"apply-{env}"], infra[f"plan-{env}"]
+        assert f"plan-{env}" in apply["needs"]
+        assert apply["environment"] == env and plan["environment"] == "plan"
+        assert f"make wf-plan-save ENV={env}" in _runs(plan)
+        # The file made by the plan job, checked against the sha256 it published.
+        step = next(s for s in apply["steps"] if "make tf-apply-plan" in s.get("run", ""))
+        assert step["env"]["PLAN_SHA256"] == f"${{{{ needs.plan-{env}.outputs.sha256 }}}}"
+        assert not any("make tf-apply " in s.get("run", "") + " " for s in apply["steps"])
 
 
 def test_no_workflow_uses_pull_request_target():

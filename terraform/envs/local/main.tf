@@ -25,4 +25,7 @@ module "platform" {
   release_file       = var.release_file
   api_gateway        = length(var.api_allowed_cidrs) == 0 ? null : { allowed_cidrs = var.api_allowed_cidrs }
   lambda             = { reserved_concurrency = 2 }
+  # Null: local state. The day-one rehearsal keeps the state in the emulated state bucket,
+  # so that the plan and deploy roles get (and are checked for) their state grants.
+  state_bucket = var.state_bucket
 }

@@ -49,3 +49,9 @@ variable "api_allowed_cidrs" {
   type        = list(string)
   default     = []
 }
+
+variable "state_bucket" {
+  description = "State bucket on the emulator (made by the bootstrap root) whose grants the CI roles get; null for the plain local stack."
+  type        = string
+  default     = null
+}

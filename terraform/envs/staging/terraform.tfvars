@@ -11,3 +11,6 @@ node_group              = { min_size = 2, desired_size = 2, max_size = 4 }
 alarms = {
   email_subscriptions = ["bikeshare-alerts@acme-mlops.example"]
 }
+
+# MLflow: the managed tracking server of the account that trains (docs/day-one.md).
+mlflow_tracking_server = {}

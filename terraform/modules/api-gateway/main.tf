@@ -126,7 +126,8 @@ resource "aws_api_gateway_integration" "eks" {
 resource "aws_iam_role" "sagemaker" {
   for_each = local.sagemaker
 
-  name = "${var.name}-apigw-sagemaker"
+  name                 = "${var.name}-apigw-sagemaker"
+  permissions_boundary = var.permissions_boundary_arn
   assume_role_policy = jsonencode({
     Version = "2012-10-17"
     Statement = [{

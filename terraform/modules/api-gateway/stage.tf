@@ -53,7 +53,8 @@ resource "aws_cloudwatch_log_group" "execution" {
 resource "aws_iam_role" "logging" {
   count = var.manage_account_logging_role ? 1 : 0
 
-  name = "${var.name}-apigw-logging"
+  name                 = "${var.name}-apigw-logging"
+  permissions_boundary = var.permissions_boundary_arn
   assume_role_policy = jsonencode({
     Version = "2012-10-17"
     Statement = [{

@@ -42,7 +42,8 @@ resource "aws_cloudwatch_log_group" "this" {
 }
 
 resource "aws_iam_role" "cluster" {
-  name = "${var.name}-eks-cluster"
+  name                 = "${var.name}-eks-cluster"
+  permissions_boundary = var.permissions_boundary_arn
   assume_role_policy = jsonencode({
     Version = "2012-10-17"
     Statement = [{
@@ -60,6 +61,22 @@ resource "aws_iam_role_policy_attachment" "cluster" {
   policy_arn = "arn:${local.partition}:iam::aws:policy/AmazonEKSClusterPolicy"
 }
 
+# AmazonEKSClusterPolicy has no KMS rights: envelope encryption of secrets needs these on
+# the cluster's own key (the key policy delegates to IAM, modules/kms-key).
+resource "aws_iam_role_policy" "cluster_encryption" {
+  name = "secrets-encryption-key"
+  role = aws_iam_role.cluster.id
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Sid      = "UseTheSecretsKey"
+      Effect   = "Allow"
+      Action   = ["kms:Encrypt", "kms:Decrypt", "kms:ListGrants", "kms:DescribeKey"]
+      Resource = module.kms_key.key_arn
+    }]
+  })
+}
+
 resource "aws_eks_cluster" "this" {
   name     = var.name
   version  = var.kubernetes_version
@@ -74,6 +91,15 @@ resource "aws_eks_cluster" "this" {
     public_access_cidrs     = var.endpoint_public_access ? var.public_access_cidrs : null
   }
 
+  # Access entries only (access.tf); no aws-auth ConfigMap, no implicit creator admin.
+  dynamic "access_config" {
+    for_each = local.eks_access_api ? [1] : []
+    content {
+      authentication_mode                         = "API"
+      bootstrap_cluster_creator_admin_permissions = false
+    }
+  }
+
   encryption_config {
     resources = ["secrets"]
     provider {
@@ -83,11 +109,12 @@ resource "aws_eks_cluster" "this" {
 
   tags = local.tags
 
-  depends_on = [aws_iam_role_policy_attachment.cluster, aws_cloudwatch_log_group.this]
+  depends_on = [aws_iam_role_policy_attachment.cluster, aws_iam_role_policy.cluster_encryption, aws_cloudwatch_log_group.this]
 }
 
 resource "aws_iam_role" "node" {
-  name = "${var.name}-eks-node"
+  name                 = "${var.name}-eks-node"
+  permissions_boundary = var.permissions_boundary_arn
   assume_role_policy = jsonencode({
     Version = "2012-10-17"
     Statement = [{
@@ -149,7 +176,8 @@ resource "aws_iam_openid_connect_provider" "this" {
 resource "aws_iam_role" "service_account" {
   for_each = var.service_account_roles
 
-  name = "${var.name}-${each.key}"
+  name                 = "${var.name}-${each.key}"
+  permissions_boundary = var.permissions_boundary_arn
   assume_role_policy = jsonencode({
     Version = "2012-10-17"
     Statement = [{
@@ -187,10 +215,24 @@ resource "aws_eks_addon" "pod_identity_agent" {
   tags = local.tags
 }
 
+# The VPC CNI with its network-policy agent on: without it every NetworkPolicy in argocd/
+# is accepted by the API server and enforced by nobody.
+resource "aws_eks_addon" "vpc_cni" {
+  count = var.create_pod_identity_associations ? 1 : 0
+
+  cluster_name                = aws_eks_cluster.this.name
+  addon_name                  = "vpc-cni"
+  resolve_conflicts_on_update = "OVERWRITE"
+  configuration_values        = jsonencode({ enableNetworkPolicy = "true" })
+
+  tags = local.tags
+}
+
 resource "aws_iam_role" "pod_identity" {
   for_each = var.pod_identity_roles
 
-  name = "${var.name}-${each.key}"
+  name                 = "${var.name}-${each.key}"
+  permissions_boundary = var.permissions_boundary_arn
   assume_role_policy = jsonencode({
     Version = "2012-10-17"
     Statement = [{

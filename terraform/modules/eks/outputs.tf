@@ -62,3 +62,13 @@ output "pod_identity_association_ids" {
   description = "Pod Identity association IDs keyed like pod_identity_roles (empty when create_pod_identity_associations is false)."
   value       = { for k, a in aws_eks_pod_identity_association.this : k => a.association_id }
 }
+
+output "access_entries" {
+  description = "Access policy of each access entry, keyed like var.access_entries (empty where the API is missing)."
+  value       = { for k, a in aws_eks_access_policy_association.this : k => a.policy_arn }
+}
+
+output "public_access_cidrs" {
+  description = "CIDRs that reach the public API endpoint; empty when the endpoint is private only."
+  value       = var.endpoint_public_access ? var.public_access_cidrs : []
+}

@@ -129,7 +129,7 @@ variable "pod_identity_roles" {
 }
 
 variable "create_pod_identity_associations" {
-  description = "Install the eks-pod-identity-agent add-on and associate the pod_identity_roles. False only where the API is missing (the moto emulator): the roles are still created."
+  description = "Install the EKS add-ons (eks-pod-identity-agent, vpc-cni with its network-policy agent) and associate the pod_identity_roles. False only where the API is missing (the moto emulator): the roles are still created."
   type        = bool
   default     = true
 }
@@ -165,4 +165,33 @@ variable "tags" {
   description = "Tags added to every resource."
   type        = map(string)
   default     = {}
+}
+
+variable "permissions_boundary_arn" {
+  description = "Permissions boundary set on every role this module creates (modules/github-oidc's permissions_boundary_arn). Null: none."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.permissions_boundary_arn == null || can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:policy/.+$", var.permissions_boundary_arn))
+    error_message = "permissions_boundary_arn must be an IAM policy ARN (arn:aws:iam::ACCOUNT:policy/NAME)."
+  }
+}
+
+variable "access_entries" {
+  description = "IAM principals allowed to call the Kubernetes API, keyed by a short name: the principal's ARN, one EKS access policy (AmazonEKSClusterAdminPolicy, AmazonEKSAdminPolicy, AmazonEKSEditPolicy or AmazonEKSViewPolicy) and the namespaces it is limited to (empty: cluster-wide)."
+  type = map(object({
+    principal_arn = string
+    policy        = string
+    namespaces    = optional(list(string), [])
+  }))
+  default  = {}
+  nullable = false
+
+  validation {
+    condition = alltrue([for e in values(var.access_entries) :
+      can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]+$", e.principal_arn))
+    && contains(["AmazonEKSClusterAdminPolicy", "AmazonEKSAdminPolicy", "AmazonEKSEditPolicy", "AmazonEKSViewPolicy"], e.policy)])
+    error_message = "access_entries: principal_arn must be an IAM role ARN (no wildcards) and policy one of AmazonEKSClusterAdminPolicy, AmazonEKSAdminPolicy, AmazonEKSEditPolicy, AmazonEKSViewPolicy."
+  }
 }

@@ -1,13 +1,23 @@
 data "aws_caller_identity" "current" {}
 data "aws_partition" "current" {}
+data "aws_region" "current" {}
+
+# An account has one GitHub OIDC provider: reuse it when another root (or a person) made it.
+data "aws_iam_openid_connect_provider" "github" {
+  count = !var.create_oidc_provider && var.oidc_provider_arn == null ? 1 : 0
+
+  url = "https://${local.issuer}"
+}
 
 locals {
   account_id = data.aws_caller_identity.current.account_id
   partition  = data.aws_partition.current.partition
   tags       = merge(var.tags, { Environment = var.environment })
 
-  issuer            = "token.actions.githubusercontent.com"
-  oidc_provider_arn = var.create_oidc_provider ? aws_iam_openid_connect_provider.this[0].arn : var.oidc_provider_arn
+  issuer = "token.actions.githubusercontent.com"
+  oidc_provider_arn = (var.create_oidc_provider ? aws_iam_openid_connect_provider.this[0].arn
+  : coalesce(var.oidc_provider_arn, one(data.aws_iam_openid_connect_provider.github[*].arn)))
+  region = data.aws_region.current.name
 
   # Exact subjects, compared with StringEquals: one repository and one environment or branch per role.
   plan_subject    = "repo:${var.repository}:environment:${var.plan_environment}"
@@ -34,25 +44,46 @@ locals {
     },
   ]
 
-  state_statements = var.state_bucket_arn == null ? [] : [
+  # A placeholder keeps the expressions typed when there is no state bucket; the filter
+  # below then drops every statement.
+  state_arn = coalesce(var.state_bucket_arn, "arn:${local.partition}:s3:::none")
+  state_key_condition = var.state_kms_key_arn != null ? {} : {
+    # Without the key's ARN, its alias (the bucket's name, modules/s3-bucket) names it.
+    "ForAnyValue:StringEquals" = { "kms:ResourceAliases" = "alias/${element(split(":", local.state_arn), 5)}" }
+  }
+  state_statements = [for s in local.all_state_statements : s if var.state_bucket_arn != null]
+  all_state_statements = [
     {
       Sid      = "ListState"
       Effect   = "Allow"
       Action   = ["s3:ListBucket"]
-      Resource = var.state_bucket_arn
+      Resource = local.state_arn
     },
     {
       Sid      = "ReadState"
       Effect   = "Allow"
       Action   = ["s3:GetObject"]
-      Resource = "${var.state_bucket_arn}/*"
+      Resource = "${local.state_arn}/*"
     },
     {
       # Native S3 locking (use_lockfile) writes and deletes KEY.tflock, even for a plan.
       Sid      = "LockState"
       Effect   = "Allow"
       Action   = ["s3:PutObject", "s3:DeleteObject"]
-      Resource = "${var.state_bucket_arn}/*.tflock"
+      Resource = "${local.state_arn}/*.tflock"
+    },
+    {
+      # The state is SSE-KMS with a customer-managed key (modules/state): reading it needs
+      # Decrypt, writing the lock file GenerateDataKey. Only through S3, only for this bucket
+      # (bucket keys make the bucket ARN the encryption context), only the state's key.
+      Sid      = "DecryptState"
+      Effect   = "Allow"
+      Action   = ["kms:Decrypt", "kms:GenerateDataKey"]
+      Resource = coalesce(var.state_kms_key_arn, "arn:${local.partition}:kms:${local.region}:${local.account_id}:key/*")
+      Condition = jsondecode(jsonencode(merge({
+        StringEquals = { "kms:ViaService" = "s3.${local.region}.amazonaws.com" }
+        StringLike   = { "kms:EncryptionContext:aws:s3:arn" = [local.state_arn, "${local.state_arn}/*"] }
+      }, local.state_key_condition)))
     },
   ]
 }
@@ -74,6 +105,7 @@ resource "aws_iam_role" "plan" {
   description          = "terraform plan from ${local.plan_subject}"
   max_session_duration = var.max_session_duration
   assume_role_policy   = jsonencode(local.trust_policies.plan)
+  permissions_boundary = aws_iam_policy.boundary.arn
 
   tags = local.tags
 }
@@ -109,6 +141,7 @@ resource "aws_iam_role" "release" {
   description          = "image and artifact release from ${local.release_subject}"
   max_session_duration = var.max_session_duration
   assume_role_policy   = jsonencode(local.trust_policies.release)
+  permissions_boundary = aws_iam_policy.boundary.arn
 
   tags = local.tags
 }
@@ -158,6 +191,8 @@ resource "aws_iam_role" "deploy" {
   description          = "terraform apply from ${each.value}"
   max_session_duration = var.max_session_duration
   assume_role_policy   = jsonencode(local.trust_policies["deploy-${each.key}"])
+  # The deploy role lives under the boundary it imposes on every role it makes (boundary.tf).
+  permissions_boundary = aws_iam_policy.boundary.arn
 
   tags = local.tags
 }

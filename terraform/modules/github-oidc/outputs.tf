@@ -22,3 +22,8 @@ output "subjects" {
   description = "The exact OIDC sub claim each role trusts, keyed by role (plan, release, deploy-ENV)."
   value       = { for role, p in local.trust_policies : role => p.Statement[0].Condition.StringEquals["${local.issuer}:sub"] if role != "release" || var.create_release_role }
 }
+
+output "permissions_boundary_arn" {
+  description = "ARN of the permissions boundary every project role carries (pass it to the modules that create roles)."
+  value       = aws_iam_policy.boundary.arn
+}

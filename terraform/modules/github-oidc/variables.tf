@@ -29,15 +29,20 @@ variable "repository" {
 }
 
 variable "create_oidc_provider" {
-  description = "Create the GitHub OIDC provider. There is one per account: set false and pass oidc_provider_arn when another root already made it."
+  description = "Create the GitHub OIDC provider. There is one per account: set false when it exists (it is then looked up by its URL, or taken from oidc_provider_arn)."
   type        = bool
   default     = true
 }
 
 variable "oidc_provider_arn" {
-  description = "ARN of an existing GitHub OIDC provider, used when create_oidc_provider is false."
+  description = "ARN of an existing GitHub OIDC provider, used when create_oidc_provider is false (null: looked up by its URL)."
   type        = string
   default     = null
+
+  validation {
+    condition     = var.oidc_provider_arn == null || can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:oidc-provider/token\\.actions\\.githubusercontent\\.com$", var.oidc_provider_arn))
+    error_message = "oidc_provider_arn must be the ARN of GitHub's OIDC provider (arn:aws:iam::ACCOUNT:oidc-provider/token.actions.githubusercontent.com)."
+  }
 }
 
 variable "oidc_thumbprints" {
@@ -134,4 +139,15 @@ variable "tags" {
   description = "Tags added to every resource."
   type        = map(string)
   default     = {}
+}
+
+variable "state_kms_key_arn" {
+  description = "KMS key of the state bucket (modules/state's kms_key_arn). Null: the key is named by its alias, alias/<state bucket name>, in a condition."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.state_kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[0-9a-f-]+$", var.state_kms_key_arn))
+    error_message = "state_kms_key_arn must be a KMS key ARN (arn:aws:kms:REGION:ACCOUNT:key/ID), not an alias."
+  }
 }

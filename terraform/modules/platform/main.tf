@@ -22,6 +22,7 @@ module "network" {
   single_nat_gateway          = var.single_nat_gateway
   cluster_name                = local.name
   kms_deletion_window_in_days = local.key_days
+  permissions_boundary_arn    = local.boundary
 }
 
 module "eks" {
@@ -33,6 +34,11 @@ module "eks" {
   subnet_ids                  = module.network.private_subnet_ids
   kms_deletion_window_in_days = local.key_days
   node_group                  = var.node_group
+  permissions_boundary_arn    = local.boundary
+  # The API's public endpoint is off unless the bootstrap needs it (CIDR-limited, access.tf).
+  endpoint_public_access = length(var.bootstrap_api_cidrs) > 0
+  public_access_cidrs    = var.bootstrap_api_cidrs
+  access_entries         = local.access_entries
   # Pod Identity for every component here; none needs IRSA (the cluster's OIDC provider stays
   # for one that would: see modules/eks service_account_roles).
   create_pod_identity_associations = var.create_pod_identity_associations
@@ -49,6 +55,15 @@ module "eks" {
         namespace       = "kube-system"
         service_account = "aws-load-balancer-controller"
         policy_arns     = { controller = aws_iam_policy.load_balancer_controller[0].arn }
+      }
+    } : {},
+    # Kyverno's admission controller reads cosign signatures and attestations from ECR
+    # (argocd/policies) with the chart's "amazon" credential helper: ECR read, nothing else.
+    var.addons.kyverno ? {
+      kyverno = {
+        namespace       = "kyverno"
+        service_account = "kyverno-admission-controller"
+        policy_arns     = { ecr = "arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly" }
       }
     } : {},
   )
@@ -98,6 +113,13 @@ module "github_oidc" {
   ecr_repository_arn  = var.create_registry ? module.registry[0].repository_arn : null
   release_policy_arns = var.create_registry ? { artifacts = module.artifacts.read_write_policy_arn } : {}
   state_bucket_arn    = var.state_bucket == null ? null : "arn:aws:s3:::${var.state_bucket}"
+  # One GitHub OIDC provider per account: reuse the one that exists (looked up by URL).
+  create_oidc_provider = !var.github_oidc_provider_exists
+}
+
+# Every role of the composition carries the deploy roles' permissions boundary.
+locals {
+  boundary = module.github_oidc.permissions_boundary_arn
 }
 
 # CloudWatch alarms, the SageMaker endpoint and the API Gateway: operations.tf.

@@ -48,6 +48,7 @@ module "sagemaker" {
   data_capture_bucket_name    = module.artifacts.bucket_name
   kms_key_arn                 = module.artifacts.kms_key_arn
   kms_deletion_window_in_days = local.key_days
+  permissions_boundary_arn    = local.boundary
 }
 
 module "lambda" {
@@ -85,4 +86,5 @@ module "api" {
     invoke_arn    = module.lambda[0].alias_invoke_arn
   } : null
   kms_deletion_window_in_days = local.key_days
+  permissions_boundary_arn    = local.boundary
 }

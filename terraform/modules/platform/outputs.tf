@@ -157,3 +157,18 @@ output "api_gateway" {
     routes      = module.api[0].routes
   }
 }
+
+output "cluster_access_entries" {
+  description = "EKS access policy of each principal allowed to call the Kubernetes API (empty on the emulator)."
+  value       = local.eks ? module.eks[0].access_entries : {}
+}
+
+output "mlflow_tracking_server_arn" {
+  description = "The MLflow tracking server's ARN (MLFLOW_TRACKING_URI with the sagemaker-mlflow plugin); null without one."
+  value       = one(module.mlflow[*].tracking_server_arn)
+}
+
+output "ingress_certificate_arn" {
+  description = "ARN of the Ingress host's validated ACM certificate (config/platform.yaml certificate_arn); null without one."
+  value       = one(aws_acm_certificate_validation.ingress[*].certificate_arn)
+}

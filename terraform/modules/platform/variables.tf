@@ -221,3 +221,57 @@ variable "api_gateway" {
   })
   default = null
 }
+
+variable "github_oidc_provider_exists" {
+  description = "The account already has GitHub's OIDC provider (token.actions.githubusercontent.com): reuse it (a data source) instead of creating a second one, which IAM refuses."
+  type        = bool
+  default     = false
+  nullable    = false
+}
+
+variable "cluster_admin_role_arns" {
+  description = "IAM roles of the people who administer the cluster (the bootstrap, break-glass): each gets an EKS access entry with AmazonEKSClusterAdminPolicy."
+  type        = list(string)
+  default     = []
+  nullable    = false
+
+  validation {
+    condition     = alltrue([for a in var.cluster_admin_role_arns : can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]+$", a))])
+    error_message = "cluster_admin_role_arns must be IAM role ARNs (arn:aws:iam::ACCOUNT:role/NAME), without wildcards."
+  }
+}
+
+variable "bootstrap_api_cidrs" {
+  description = "CIDR blocks that may reach the Kubernetes API's public endpoint during the bootstrap (e.g. the admin's /32). Empty (the default): the endpoint is private only."
+  type        = list(string)
+  default     = []
+  nullable    = false
+
+  validation {
+    condition     = alltrue([for c in var.bootstrap_api_cidrs : can(cidrhost(c, 0)) && !endswith(c, "/0")])
+    error_message = "bootstrap_api_cidrs must be CIDR blocks narrower than /0 (the admin's address, a VPN's range)."
+  }
+}
+
+variable "mlflow_tracking_server" {
+  description = "SageMaker managed MLflow tracking server in this account (modules/mlflow-tracking): size and MLflow version. Null: none (the emulator; accounts that only serve)."
+  type = object({
+    size           = optional(string, "Small")
+    mlflow_version = optional(string, "3.0")
+  })
+  default = null
+}
+
+variable "ingress_certificate" {
+  description = "The Ingress host and its public Route 53 zone: an ACM certificate for host, validated by DNS in zone. Null: none (the emulator)."
+  type = object({
+    host = string
+    zone = string
+  })
+  default = null
+
+  validation {
+    condition     = var.ingress_certificate == null || try(endswith(var.ingress_certificate.host, ".${var.ingress_certificate.zone}") || var.ingress_certificate.host == var.ingress_certificate.zone, false)
+    error_message = "ingress_certificate.host must be in ingress_certificate.zone (e.g. bikeshare.staging.example.com in staging.example.com)."
+  }
+}

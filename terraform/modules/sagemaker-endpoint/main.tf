@@ -25,7 +25,8 @@ locals {
 }
 
 resource "aws_iam_role" "this" {
-  name = "${var.name}-sagemaker"
+  name                 = "${var.name}-sagemaker"
+  permissions_boundary = var.permissions_boundary_arn
   assume_role_policy = jsonencode({
     Version = "2012-10-17"
     Statement = [{

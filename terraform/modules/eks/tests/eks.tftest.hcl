@@ -146,6 +146,36 @@ run "pod_identity_roles_trust_one_service_account_on_this_cluster" {
     condition     = aws_eks_addon.pod_identity_agent[0].addon_name == "eks-pod-identity-agent"
     error_message = "The Pod Identity agent add-on must be installed."
   }
+  assert {
+    condition     = aws_eks_addon.vpc_cni[0].addon_name == "vpc-cni" && jsondecode(aws_eks_addon.vpc_cni[0].configuration_values) == { enableNetworkPolicy = "true" }
+    error_message = "The VPC CNI must run its network-policy agent, or NetworkPolicies are enforced by nobody."
+  }
+}
+
+run "the_cluster_role_uses_its_secrets_key_and_roles_carry_the_boundary" {
+  command = plan
+
+  variables {
+    permissions_boundary_arn = "arn:aws:iam::123456789012:policy/bikeshare-test-boundary"
+    pod_identity_roles = {
+      workload = { namespace = "bikeshare", service_account = "bikeshare", policy_arns = {} }
+    }
+  }
+
+  assert {
+    condition = jsondecode(aws_iam_role_policy.cluster_encryption.policy).Statement[0] == {
+      Sid      = "UseTheSecretsKey"
+      Effect   = "Allow"
+      Action   = ["kms:Encrypt", "kms:Decrypt", "kms:ListGrants", "kms:DescribeKey"]
+      Resource = module.kms_key.key_arn
+    }
+    error_message = "The cluster role must be granted its secrets-encryption key, and only that key."
+  }
+  assert {
+    condition = alltrue([for r in concat([aws_iam_role.cluster, aws_iam_role.node], values(aws_iam_role.pod_identity)) :
+    r.permissions_boundary == "arn:aws:iam::123456789012:policy/bikeshare-test-boundary"])
+    error_message = "Every role of the cluster carries the permissions boundary."
+  }
 }
 
 run "without_the_pod_identity_api_roles_stay_and_associations_go" {
@@ -162,4 +192,36 @@ run "without_the_pod_identity_api_roles_stay_and_associations_go" {
     condition     = length(aws_iam_role.pod_identity) == 1 && length(aws_eks_pod_identity_association.this) == 0 && length(aws_eks_addon.pod_identity_agent) == 0
     error_message = "create_pod_identity_associations = false keeps the roles and drops add-on and associations."
   }
+}
+
+run "access_entries_name_one_policy_each" {
+  command = plan
+
+  variables {
+    access_entries = {
+      admin  = { principal_arn = "arn:aws:iam::123456789012:role/admins", policy = "AmazonEKSClusterAdminPolicy" }
+      viewer = { principal_arn = "arn:aws:iam::123456789012:role/ci", policy = "AmazonEKSViewPolicy", namespaces = ["bikeshare"] }
+    }
+  }
+
+  assert {
+    condition     = aws_eks_access_policy_association.this["viewer"].access_scope[0].type == "namespace" && aws_eks_access_policy_association.this["admin"].access_scope[0].type == "cluster"
+    error_message = "An entry with namespaces is limited to them; one without is cluster-wide."
+  }
+  assert {
+    condition     = aws_eks_cluster.this.access_config[0].authentication_mode == "API" && !aws_eks_cluster.this.access_config[0].bootstrap_cluster_creator_admin_permissions
+    error_message = "Access entries only, and no implicit admin for whoever created the cluster."
+  }
+}
+
+run "access_entries_refuse_wildcards_and_unknown_policies" {
+  command = plan
+
+  variables {
+    access_entries = {
+      any = { principal_arn = "arn:aws:iam::123456789012:role/*", policy = "AmazonEKSSuperPolicy" }
+    }
+  }
+
+  expect_failures = [var.access_entries]
 }

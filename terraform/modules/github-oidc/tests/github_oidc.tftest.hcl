@@ -11,6 +11,15 @@ mock_provider "aws" {
   mock_resource "aws_iam_role" {
     defaults = { arn = "arn:aws:iam::123456789012:role/mock" }
   }
+  mock_resource "aws_iam_policy" {
+    defaults = { arn = "arn:aws:iam::123456789012:policy/bikeshare-staging-boundary" }
+  }
+  mock_data "aws_region" {
+    defaults = { name = "us-east-1" }
+  }
+  mock_data "aws_iam_openid_connect_provider" {
+    defaults = { arn = "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com" }
+  }
 }
 
 variables {
@@ -107,5 +116,84 @@ run "the_plan_role_reads_configuration_not_data" {
     condition = alltrue([for action in ["secretsmanager:GetSecretValue", "ssm:GetParameter", "ecr:BatchGetImage", "logs:GetLogEvents"] :
     contains(jsondecode(aws_iam_role_policy.plan_no_data.policy).Statement[1].Action, action)])
     error_message = "The plan role must be denied secrets, parameters, image layers and log events."
+  }
+}
+
+run "the_plan_role_decrypts_the_state_through_s3_only" {
+  command = plan
+
+  variables {
+    state_bucket_arn = "arn:aws:s3:::bikeshare-tfstate-123456789012"
+  }
+
+  assert {
+    condition = one([for s in jsondecode(aws_iam_role_policy.plan_state[0].policy).Statement : s if s.Sid == "DecryptState"]) == {
+      Sid      = "DecryptState"
+      Effect   = "Allow"
+      Action   = ["kms:Decrypt", "kms:GenerateDataKey"]
+      Resource = "arn:aws:kms:us-east-1:123456789012:key/*"
+      Condition = {
+        StringEquals               = { "kms:ViaService" = "s3.us-east-1.amazonaws.com" }
+        StringLike                 = { "kms:EncryptionContext:aws:s3:arn" = ["arn:aws:s3:::bikeshare-tfstate-123456789012", "arn:aws:s3:::bikeshare-tfstate-123456789012/*"] }
+        "ForAnyValue:StringEquals" = { "kms:ResourceAliases" = "alias/bikeshare-tfstate-123456789012" }
+      }
+    }
+    error_message = "The plan role must decrypt the state's key (named by its alias), through S3, for the state bucket only."
+  }
+}
+
+run "a_known_state_key_is_named_by_its_arn" {
+  command = plan
+
+  variables {
+    state_bucket_arn  = "arn:aws:s3:::bikeshare-tfstate-123456789012"
+    state_kms_key_arn = "arn:aws:kms:us-east-1:123456789012:key/0b8e2c1a-1111-2222-3333-444455556666"
+  }
+
+  assert {
+    condition     = one([for s in jsondecode(aws_iam_role_policy.plan_state[0].policy).Statement : s.Resource if s.Sid == "DecryptState"]) == "arn:aws:kms:us-east-1:123456789012:key/0b8e2c1a-1111-2222-3333-444455556666"
+    error_message = "With state_kms_key_arn the grant names that key."
+  }
+}
+
+run "an_existing_oidc_provider_is_reused" {
+  command = plan
+
+  variables {
+    create_oidc_provider = false
+  }
+
+  assert {
+    condition     = length(aws_iam_openid_connect_provider.this) == 0 && length(data.aws_iam_openid_connect_provider.github) == 1
+    error_message = "create_oidc_provider = false must look the provider up, not create a second one."
+  }
+  assert {
+    condition     = output.oidc_provider_arn == "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com"
+    error_message = "The roles must trust the provider that exists."
+  }
+}
+
+run "every_role_carries_the_boundary_that_stops_widening" {
+  command = apply
+
+  assert {
+    condition = alltrue(concat(
+      [aws_iam_role.plan.permissions_boundary == aws_iam_policy.boundary.arn, aws_iam_role.release[0].permissions_boundary == aws_iam_policy.boundary.arn],
+      [for r in aws_iam_role.deploy : r.permissions_boundary == aws_iam_policy.boundary.arn],
+    ))
+    error_message = "The plan, release and deploy roles must carry the permissions boundary."
+  }
+  assert {
+    condition = one([for s in jsondecode(aws_iam_policy.boundary.policy).Statement : s if s.Sid == "RolesOnlyWithThisBoundary"]).Condition == {
+      StringNotEquals = { "iam:PermissionsBoundary" = "arn:aws:iam::123456789012:policy/bikeshare-staging-boundary" }
+    }
+    error_message = "Roles may only be created or given policies with this same boundary."
+  }
+  assert {
+    condition = one([for s in jsondecode(aws_iam_policy.boundary.policy).Statement : s if s.Sid == "DeployRolesCannotChangeThemselves"]).Resource == [
+      "arn:aws:iam::123456789012:role/bikeshare-staging-github-deploy-staging",
+      "arn:aws:iam::123456789012:role/bikeshare-staging-github-deploy-prod",
+    ]
+    error_message = "The deploy roles must be denied changes to themselves."
   }
 }

@@ -100,8 +100,13 @@ run "staging_holds_the_registry_and_registers_its_cluster" {
     error_message = "The load balancer controller is on by default, with its role in the bridge."
   }
   assert {
-    condition     = toset(keys(output.pod_identity_association_ids)) == toset(["aws-load-balancer-controller", "workload"])
-    error_message = "The controller and the workload get their AWS permissions through Pod Identity associations."
+    condition     = toset(keys(output.pod_identity_association_ids)) == toset(["aws-load-balancer-controller", "kyverno", "workload"])
+    error_message = "The controller, Kyverno and the workload get their AWS permissions through Pod Identity associations."
+  }
+  assert {
+    condition = (module.eks[0].pod_identity_role_arns["kyverno"] != null
+    && module.github_oidc.permissions_boundary_arn != null)
+    error_message = "Kyverno's admission controller has a Pod Identity role of its own (ECR read for signatures)."
   }
   assert {
     condition = alltrue([for s in jsondecode(aws_iam_policy.load_balancer_controller[0].policy).Statement :
@@ -257,4 +262,73 @@ run "no_sagemaker_no_alarms_no_api_by_default" {
     condition     = length(module.sagemaker) == 0 && length(module.lambda) == 0 && length(module.alarms) == 0 && length(module.api) == 0
     error_message = "The optional modules must be off unless an environment asks for them."
   }
+}
+
+run "day_one_reaches_the_cluster_with_least_privilege" {
+  command = plan
+
+  variables {
+    cluster_admin_role_arns = ["arn:aws:iam::111111111111:role/platform-admins"]
+    bootstrap_api_cidrs     = ["203.0.113.7/32"]
+  }
+
+  assert {
+    condition = {
+      for k, e in module.eks[0].access_entries : k => e
+      } == {
+      "admin-0"        = "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy"
+      "deploy-staging" = "arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy"
+    }
+    error_message = "The administrators are cluster admins, the deploy role views, and nobody else gets an access entry."
+  }
+  assert {
+    condition     = module.eks[0].public_access_cidrs == tolist(["203.0.113.7/32"])
+    error_message = "bootstrap_api_cidrs opens the public endpoint to those CIDRs only."
+  }
+}
+
+run "the_bootstrap_endpoint_is_never_open_to_all" {
+  command = plan
+
+  variables {
+    bootstrap_api_cidrs = ["0.0.0.0/0"]
+  }
+
+  expect_failures = [var.bootstrap_api_cidrs]
+}
+
+run "staging_tracks_models_in_a_managed_mlflow_server" {
+  command = plan
+
+  variables {
+    mlflow_tracking_server = {}
+  }
+
+  assert {
+    condition     = length(module.mlflow) == 1 && toset(keys(aws_iam_role_policy_attachment.mlflow_client)) == toset(["release", "workload"])
+    error_message = "The release role and the workload use the tracking server through its client policy."
+  }
+}
+
+run "the_ingress_host_gets_a_dns_validated_certificate" {
+  command = plan
+
+  variables {
+    ingress_certificate = { host = "bikeshare.staging.example.com", zone = "staging.example.com" }
+  }
+
+  assert {
+    condition     = aws_acm_certificate.ingress[0].domain_name == "bikeshare.staging.example.com" && aws_acm_certificate.ingress[0].validation_method == "DNS"
+    error_message = "The Ingress host gets an ACM certificate validated by DNS."
+  }
+}
+
+run "a_host_outside_its_zone_is_refused" {
+  command = plan
+
+  variables {
+    ingress_certificate = { host = "bikeshare.example.org", zone = "staging.example.com" }
+  }
+
+  expect_failures = [var.ingress_certificate]
 }
