@@ -84,7 +84,8 @@ def _cidr(value, where: str) -> str:
 def parse(data) -> Platform:
     if not isinstance(data, dict):
         raise ConfigError(f"{CONFIG} must be a mapping of the keys it documents.")
-    known = {"github_repository", "region", "registry_environment", "environments"}
+    # `promotion` is the promotion rules, read and checked by gitops/rules.py.
+    known = {"github_repository", "region", "registry_environment", "environments", "promotion"}
     if unknown := sorted(set(data) - known):
         raise ConfigError(f"{CONFIG}: unknown key(s) {', '.join(unknown)}.")
     envs = data.get("environments")
