@@ -62,6 +62,9 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("hydrate", help="write the first environment's hydrated manifests")
     p.add_argument("--check", action="store_true", help="exit 1 if they are stale; write nothing")
+    p.add_argument(
+        "--env", help="a new environment's first hydrated file (later: only by promotion)"
+    )
 
     p = sub.add_parser("released", help="exit 1 when ENV pins only the placeholder digest")
     p.add_argument("--env", required=True)
@@ -106,6 +109,8 @@ def run(args: argparse.Namespace) -> str:
     if args.command == "golden":
         return write_golden(root, args.data)
     if args.command == "hydrate":
+        if args.env:
+            return hydrate.first_render(root, args.env)
         env = hydrate.first_environment(root)
         if args.check:
             if hydrate.stale(root):

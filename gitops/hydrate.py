@@ -13,7 +13,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from gitops.layout import OVERLAYS, rendered_path
+from gitops.errors import Refusal
+from gitops.layout import OVERLAYS, check_environment, rendered_path
 from gitops.render import render
 from gitops.rules import load
 
@@ -51,3 +52,17 @@ def stale(root: Path) -> list[str]:
     path = root / rendered_path(env)
     current = path.read_text() if path.is_file() else None
     return [] if current == hydrated(root, env) else [env]
+
+
+def first_render(root: Path, env: str) -> str:
+    """A new environment's hydrated file, once: what its Application syncs before its first
+    promotion. Afterwards only a promotion (or, for the first environment, hydrate) moves it."""
+    check_environment(root, env)
+    path = rendered_path(env)
+    if env == first_environment(root):
+        write(root, env)
+        return f"{path} written."
+    if (root / path).is_file():
+        raise Refusal(f"{path} exists: {env} changes only by promotion (make promote TO={env})")
+    write(root, env)
+    return f"{path} written: commit it with the new environment."

@@ -137,3 +137,13 @@ output "pod_identity_association_ids" {
   description = "Pod Identity associations keyed by role (empty on the emulator)."
   value       = local.eks ? module.eks[0].pod_identity_association_ids : {}
 }
+
+output "verification_evidence" {
+  description = "The verification evidence store: bucket, this environment's prefix, the Job's role and the promote workflow's reader role."
+  value = {
+    bucket          = module.artifacts.bucket_name
+    prefix          = module.verification_evidence.evidence_prefix
+    writer_role_arn = module.verification_evidence.writer_role_arn
+    reader_role_arn = module.verification_evidence.reader_role_arn
+  }
+}
