@@ -156,7 +156,8 @@ def publish(result: dict, store: str, env: str, digest: str, cluster: str, runne
         "runner": runner,
     }
     bucket, key = store.removeprefix("s3://").strip("/"), evidence_key(env, digest)
-    boto3.client("s3").put_object(
+    # A session of its own: boto3's default session keeps the first credentials it found.
+    boto3.session.Session().client("s3").put_object(
         Bucket=bucket,
         Key=key,
         Body=(json.dumps(record, indent=2, sort_keys=True) + "\n").encode(),

@@ -52,7 +52,8 @@ class S3Store:
 
         self.bucket = bucket
         self.url = f"s3://{bucket}"
-        self.client = boto3.client("s3")
+        # A session of its own: boto3's default one keeps the first credentials it resolved.
+        self.client = boto3.session.Session().client("s3")
 
     def get(self, name: str) -> bytes | None:
         from botocore.exceptions import BotoCoreError, ClientError
