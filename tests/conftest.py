@@ -23,8 +23,8 @@ os.environ["MLFLOW_TRACKING_URI"] = f"sqlite:///{_STORE}/mlflow/mlflow.db"
 
 pytest_plugins: list[str] = [
     "tests.fixtures.moto",
-    "tests.fixtures.moto_iam",
     "tests.fixtures.terraform_local",
+    "tests.fixtures.moto_iam",
     "tests.fixtures.service",
 ]
 
