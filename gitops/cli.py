@@ -46,9 +46,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--evidence-store",
-        default=os.environ.get("EVIDENCE_STORE"),
+        default=os.environ.get("EVIDENCE_STORE") or "build/evidence",
         help="s3://BUCKET or a directory holding evidence/<env>/<digest>.json "
-        "(default: $EVIDENCE_STORE)",
+        "(default: $EVIDENCE_STORE, else build/evidence: the store's local form)",
     )
 
     p = sub.add_parser("rollback", help="branch + revert of the last promotion to ENV")
@@ -85,7 +85,8 @@ def run(args: argparse.Namespace) -> str:
     if args.command == "promote":
         body = args.body_file or Path(f"build/promote-{args.target}.md")
         source = args.source or rules.load(root).source_of(args.target)
-        store = open_store(args.evidence_store) if args.evidence_store else None
+        url = args.evidence_store
+        store = open_store(url if url.startswith("s3://") else root / url)
         branch, sha = promote(
             root, source, args.target, args.digest, body, args.override, store=store
         )
