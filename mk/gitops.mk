@@ -20,10 +20,6 @@ hydrate: venv ## Render the first environment's overlay into argocd/rendered/<en
 hydrate-check: venv ## Fail when the first environment's hydrated manifests are stale
 	$(GITOPS) hydrate --check
 
-# Where verification evidence lives (gitops/evidence.py): s3://BUCKET (the environment's
-# artifacts bucket; on moto with AWS_ENDPOINT_URL_S3) or a directory, the store's local form.
-EVIDENCE_STORE ?= build/evidence
-export EVIDENCE_STORE
 # The reasons travel in the environment, so any quote in them is safe.
 export OVERRIDE REASON
 .PHONY: promote
