@@ -21,9 +21,10 @@ RENDERED = Path("argocd/rendered")
 CHAMPION = paths.CHAMPION_IN_REPO
 IMAGE_NAME = "bikeshare"  # the image name in the kustomize base
 MODEL_VERSION_KEY = "bikeshare.acme-mlops.io/model-version"
-# The digest again, as an annotation: the verification Job reads it (downward API) to name
-# the evidence it writes.
-DIGEST_KEY = "bikeshare.acme-mlops.io/image-digest"
+# The digest again, in the verification Job's environment: the key of the evidence it writes.
+# (Not an annotation: podman kube play refuses annotation values over 63 characters.)
+DIGEST_ENV = "BIKESHARE_IMAGE_DIGEST"
+VERIFY_JOB = "bikeshare-verify"
 # The digest an overlay pins before its first release (nothing to run yet).
 PLACEHOLDER = "sha256:" + "0" * 64
 
@@ -108,7 +109,23 @@ class Release:
             f"    digest: {self.digest}\n"
             "commonAnnotations:\n"
             f"  {MODEL_VERSION_KEY}: {json.dumps(self.model_version)}\n"
-            f"  {DIGEST_KEY}: {json.dumps(self.digest)}\n"
+            "patches:\n"
+            "  - target:\n"
+            "      kind: Job\n"
+            f"      name: {VERIFY_JOB}\n"
+            "    patch: |-\n"
+            "      apiVersion: batch/v1\n"
+            "      kind: Job\n"
+            "      metadata:\n"
+            f"        name: {VERIFY_JOB}\n"
+            "      spec:\n"
+            "        template:\n"
+            "          spec:\n"
+            "            containers:\n"
+            "              - name: verify\n"
+            "                env:\n"
+            f"                  - name: {DIGEST_ENV}\n"
+            f"                    value: {json.dumps(self.digest)}\n"
         )
 
 

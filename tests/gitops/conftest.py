@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from gitops.layout import DIGEST_KEY, MODEL_VERSION_KEY, OVERLAYS
+from gitops.layout import MODEL_VERSION_KEY, OVERLAYS
 from gitops.rules import load as load_rules
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -53,7 +53,7 @@ ALLOWED = re.compile(
     r"|.*/containers/\d+/(resources|env)/.*|.*/containers/\d+/image"
     r"|/metadata/annotations/eks\.amazonaws\.com/role-arn|/spec/groups/\d+/rules/\d+/labels/model_version"
     r"|/spec/rules/0/host|/spec/tls/0/hosts/0|/spec/ingress/0/from/0/ipBlock/cidr"
-    rf"|.*/metadata/annotations/({re.escape(MODEL_VERSION_KEY)}|{re.escape(DIGEST_KEY)}))$"
+    rf"|.*/metadata/annotations/{re.escape(MODEL_VERSION_KEY)})$"
 )
 
 
