@@ -7,7 +7,10 @@ Runs inside the service image (standard library only) against the service URL:
    exactly, and its model version is the release's,
 4. single-row /predict latency: p95 of --requests sequential calls within the budget.
 
-Prints one JSON line (the evidence `make verify` records) and exits 0 only if all passed.
+Prints one JSON line and exits 0 only if all passed. With an evidence store
+(BIKESHARE_EVIDENCE_STORE=s3://BUCKET) it also writes the record, with the digest, environment,
+cluster, latencies and times, to evidence/<env>/<digest>.json there, under the pod's own
+credentials (Pod Identity in EKS): the promotion gate reads it (gitops/evidence.py).
 
     python -m bento.verify [--url URL] [--expected-model-version V] [--golden PATH]
 """
@@ -21,6 +24,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from datetime import UTC, datetime
 from pathlib import Path
 
 from model import paths  # stdlib only: the Job imports nothing heavy
@@ -77,21 +81,41 @@ def check_golden(url: str, golden: dict, expected: str) -> tuple[bool, str]:
     return True, f"{len(want)} rows exactly equal"
 
 
-def check_latency(url: str, record: dict, requests: int, budget_ms: float) -> tuple[bool, str]:
-    timings = []
+def percentile(timings: list[float], q: float) -> float:
+    ordered = sorted(timings)
+    return ordered[max(0, round(q * len(ordered)) - 1)]
+
+
+def check_latency(
+    url: str, record: dict, requests: int, budget_ms: float, measured: dict | None = None
+) -> tuple[bool, str]:
+    timings, errors = [], 0
     for _ in range(requests):
         started = time.perf_counter()
-        status, _ = call(f"{url}/predict", {"records": [record]})
+        try:
+            status, _ = call(f"{url}/predict", {"records": [record]})
+        except OSError:
+            status = 0
         timings.append((time.perf_counter() - started) * 1000)
-        if status != 200:
-            return False, f"/predict answered {status}"
-    timings.sort()
-    p95 = timings[max(0, round(0.95 * len(timings)) - 1)]
+        errors += status != 200
+    p95 = percentile(timings, 0.95)
+    if measured is not None:
+        measured.update(
+            requests=requests,
+            errors=errors,
+            error_rate=errors / requests if requests else 0.0,
+            p50_ms=round(percentile(timings, 0.50), 2),
+            p95_ms=round(p95, 2),
+            p99_ms=round(percentile(timings, 0.99), 2),
+        )
+    if errors:
+        return False, f"{errors} of {requests} requests failed"
     return p95 <= budget_ms, f"p95 {p95:.1f} ms over {requests} requests (budget {budget_ms:g} ms)"
 
 
 def verify(url: str, expected: str, golden: dict, budget_ms: float, requests: int, wait: float):
-    checks = []
+    checks, latency = [], {}
+    started = datetime.now(UTC)
 
     def record(name: str, outcome: tuple[bool, str]) -> bool:
         checks.append({"name": name, "passed": outcome[0], "detail": outcome[1]})
@@ -100,12 +124,46 @@ def verify(url: str, expected: str, golden: dict, budget_ms: float, requests: in
     if record("ready", check_ready(url, wait)):
         record("version", check_version(url, expected))
         record("golden", check_golden(url, golden, expected))
-        record("latency", check_latency(url, golden["records"][0], requests, budget_ms))
+        record("latency", check_latency(url, golden["records"][0], requests, budget_ms, latency))
+    finished = datetime.now(UTC)
     return {
-        "passed": all(c["passed"] for c in checks),
+        "passed": bool(checks) and all(c["passed"] for c in checks),
         "model_version": expected,
         "checks": checks,
+        "latency": latency,
+        "started_at": started.isoformat(timespec="seconds"),
+        "finished_at": finished.isoformat(timespec="seconds"),
+        "duration_s": round((finished - started).total_seconds(), 1),
     }
+
+
+def evidence_key(env: str, digest: str) -> str:
+    """The same key gitops/evidence.py reads (a test keeps the two equal)."""
+    return f"evidence/{env}/{digest}.json"
+
+
+def publish(result: dict, store: str, env: str, digest: str, cluster: str, runner: str) -> str:
+    """Write the evidence record to `store` (s3://BUCKET) under this process's credentials."""
+    import boto3  # in the image (the scoring job uses it); only when a store is named
+
+    if not store.startswith("s3://") or "/" in store.removeprefix("s3://").strip("/"):
+        raise ValueError(f"evidence store {store!r}: expected s3://BUCKET")
+    record = {
+        **result,
+        "environment": env,
+        "digest": digest,
+        "cluster": cluster,
+        "runner": runner,
+    }
+    bucket, key = store.removeprefix("s3://").strip("/"), evidence_key(env, digest)
+    # A session of its own: boto3's default session keeps the first credentials it found.
+    boto3.session.Session().client("s3").put_object(
+        Bucket=bucket,
+        Key=key,
+        Body=(json.dumps(record, indent=2, sort_keys=True) + "\n").encode(),
+        ContentType="application/json",
+    )
+    return f"s3://{bucket}/{key}"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -119,9 +177,22 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--requests", type=int, default=50)
     parser.add_argument("--wait", type=float, default=60)
+    parser.add_argument("--evidence-store", default=env("BIKESHARE_EVIDENCE_STORE", ""))
+    parser.add_argument("--environment", default=env("BIKESHARE_ENV", ""))
+    parser.add_argument("--digest", default=env("BIKESHARE_IMAGE_DIGEST", ""))
+    parser.add_argument("--cluster", default=env("BIKESHARE_CLUSTER", ""))
+    parser.add_argument("--runner", default=env("BIKESHARE_VERIFY_RUNNER", "Argo CD PostSync Job"))
     args = parser.parse_args(argv)
     if not args.expected_model_version:
         print("no expected model version: set BIKESHARE_EXPECTED_MODEL_VERSION.", file=sys.stderr)
+        return 2
+    if args.evidence_store and not (
+        args.environment and args.environment != "unset" and args.digest.startswith("sha256:")
+    ):
+        print(
+            "an evidence store needs BIKESHARE_ENV and BIKESHARE_IMAGE_DIGEST (sha256:...).",
+            file=sys.stderr,
+        )
         return 2
     golden = json.loads(args.golden.read_text())
     result = verify(
@@ -132,6 +203,17 @@ def main(argv: list[str] | None = None) -> int:
         args.requests,
         args.wait,
     )
+    if args.evidence_store:
+        cluster = args.cluster or f"bikeshare-{args.environment}"
+        try:
+            where = publish(
+                result, args.evidence_store, args.environment, args.digest, cluster, args.runner
+            )
+        except Exception as error:
+            print(json.dumps(result, sort_keys=True), flush=True)
+            print(f"evidence not written to {args.evidence_store}: {error}", file=sys.stderr)
+            return 3
+        result["evidence"] = where
     print(json.dumps(result, sort_keys=True), flush=True)
     return 0 if result["passed"] else 1
 

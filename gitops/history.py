@@ -11,6 +11,7 @@ so the words live in one place; it imports only `gitops.git` and `gitops.layout`
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -70,17 +71,35 @@ def find_run(root: Path, env: str, digest: str) -> Ran | None:
     return None
 
 
+def _values(message: str, key: str) -> list[str]:
+    """Every `Key: value` line of a message, wherever it stands. Not git's trailer parser:
+    a squash merge puts the PR's commit messages (or its body) into one message, where the
+    trailers are no longer the last paragraph."""
+    return re.findall(rf"(?m)^{re.escape(key)}: *(\S.*?)[ \t]*$", message)
+
+
+def _log(root: Path, key: str, value: str | None = None) -> list[tuple[str, str]]:
+    """(sha, message) of commits in HEAD's history with a `key: [value]` line, newest first."""
+    pattern = f"^{key}: " + (re.escape(value) + "$" if value else "")
+    out = git.git(root, "log", "--format=%H%x00%B%x1e", "-E", f"--grep={pattern}")
+    entries = []
+    for record in out.split("\x1e"):
+        sha, _, message = record.strip("\n").partition("\x00")
+        if sha:
+            entries.append((sha, message))
+    return entries
+
+
 def promotions(root: Path, env: str) -> list[str]:
-    """Promotion commits to `env` in HEAD's history, newest first."""
-    return git.git(root, "log", "--format=%H", f"--grep=^{PROMOTION}: {env}$").split()
+    """Promotion commits to `env` in HEAD's history, newest first (merge or squash)."""
+    return [
+        sha for sha, message in _log(root, PROMOTION, env) if env in _values(message, PROMOTION)
+    ]
 
 
 def reverted_promotions(root: Path) -> set[str]:
     """Every promotion commit a rollback in HEAD's history reverted."""
-    log = git.git(
-        root, "log", f"--format=%(trailers:key={REVERTS},valueonly)", "--grep", f"^{REVERTS}: "
-    )
-    return set(log.split())
+    return {value for _, message in _log(root, REVERTS) for value in _values(message, REVERTS)}
 
 
 def last_promotion(root: Path, env: str) -> str | None:
@@ -91,17 +110,13 @@ def last_promotion(root: Path, env: str) -> str | None:
 
 def held_digests(root: Path, env: str) -> dict[str, str]:
     """Digest -> the newest rollback commit (in HEAD's history) that took it out of `env`."""
-    log = git.git(
-        root,
-        "log",
-        f"--format=%H %(trailers:key={REVERTS},valueonly,separator=%x20)",
-        f"--grep=^{ROLLBACK}: {env}$",
-    )
     held: dict[str, str] = {}
     path = release_path(env)
-    for line in log.splitlines():
-        rollback, _, reverted = line.partition(" ")
-        release = release_at(root, reverted.strip(), path) if reverted.strip() else None
-        if release and release.digest not in held:
-            held[release.digest] = rollback
+    for rollback, message in _log(root, ROLLBACK, env):
+        if env not in _values(message, ROLLBACK):
+            continue
+        for reverted in _values(message, REVERTS):
+            release = release_at(root, reverted, path)
+            if release and release.digest not in held:
+                held[release.digest] = rollback
     return held

@@ -9,18 +9,22 @@ from pathlib import Path
 
 import yaml
 
+from gitops import rules
 from gitops.errors import Refusal
 from model import paths
 
-# Promotion order: a release reaches an environment only from the one before it.
-ENVIRONMENTS = ("staging", "prod")
-# Environments that change only through `promote` (a reviewed PR), never `set-image`.
-PROMOTION_ONLY = frozenset({"prod"})
-
 OVERLAYS = Path("argocd/bikeshare/overlays")
+# What each environment's Argo CD Application syncs: the overlay rendered (hydrated) into one
+# committed file. The first environment's is rewritten with every change to main (`make
+# hydrate`); every later one's only by a promotion commit (gitops/hydrate.py).
+RENDERED = Path("argocd/rendered")
 CHAMPION = paths.CHAMPION_IN_REPO
 IMAGE_NAME = "bikeshare"  # the image name in the kustomize base
 MODEL_VERSION_KEY = "bikeshare.acme-mlops.io/model-version"
+# The digest again, in the verification Job's environment: the key of the evidence it writes.
+# (Not an annotation: podman kube play refuses annotation values over 63 characters.)
+DIGEST_ENV = "BIKESHARE_IMAGE_DIGEST"
+VERIFY_JOB = "bikeshare-verify"
 # The digest an overlay pins before its first release (nothing to run yet).
 PLACEHOLDER = "sha256:" + "0" * 64
 
@@ -37,9 +41,15 @@ _HEADER = (
 )
 
 
-def check_environment(env: str) -> str:
-    if env not in ENVIRONMENTS:
-        raise Refusal(f"unknown environment {env!r}: expected one of {', '.join(ENVIRONMENTS)}.")
+def check_environment(root: Path, env: str) -> str:
+    """`env` if config/platform.yaml's promotion rules name it (gitops/rules.py)."""
+    return rules.load(root).check(env)
+
+
+def _name(env: str) -> str:
+    """A well-formed environment name (it becomes a path)."""
+    if not isinstance(env, str) or not rules.ENV_NAME.match(env):
+        raise Refusal(f"malformed environment name {env!r}: lowercase letters, digits and -.")
     return env
 
 
@@ -51,7 +61,12 @@ def check_digest(digest: str) -> str:
 
 def release_path(env: str) -> Path:
     """The kustomize Component that pins the image and model version of `env`."""
-    return OVERLAYS / check_environment(env) / "release" / "kustomization.yaml"
+    return OVERLAYS / _name(env) / "release" / "kustomization.yaml"
+
+
+def rendered_path(env: str) -> Path:
+    """The hydrated manifests `env`'s Argo CD Application syncs."""
+    return RENDERED / _name(env) / "manifests.yaml"
 
 
 @dataclass(frozen=True)
@@ -94,6 +109,23 @@ class Release:
             f"    digest: {self.digest}\n"
             "commonAnnotations:\n"
             f"  {MODEL_VERSION_KEY}: {json.dumps(self.model_version)}\n"
+            "patches:\n"
+            "  - target:\n"
+            "      kind: Job\n"
+            f"      name: {VERIFY_JOB}\n"
+            "    patch: |-\n"
+            "      apiVersion: batch/v1\n"
+            "      kind: Job\n"
+            "      metadata:\n"
+            f"        name: {VERIFY_JOB}\n"
+            "      spec:\n"
+            "        template:\n"
+            "          spec:\n"
+            "            containers:\n"
+            "              - name: verify\n"
+            "                env:\n"
+            f"                  - name: {DIGEST_ENV}\n"
+            f"                    value: {json.dumps(self.digest)}\n"
         )
 
 

@@ -5,14 +5,13 @@ The result is a branch with one commit and a PR body; merging the PR is the appr
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
-from gitops import git, history
+from gitops import evidence, git, history, hydrate, rules
 from gitops.errors import Refusal
-from gitops.evidence import evidence_path, failed_checks, find
-from gitops.layout import ENVIRONMENTS, Release, check_digest, check_environment, release_path
+from gitops.layout import Release, check_digest, release_path, rendered_path
 from gitops.pr_body import promotion_body
-from gitops.render import render_if_possible
 
 
 def find_run(root: Path, env: str, digest: str) -> history.Ran:
@@ -27,20 +26,35 @@ def find_run(root: Path, env: str, digest: str) -> history.Ran:
 
 
 def gate(
-    root: Path, source: str, target: str, digest: str, override: str | None
-) -> list[tuple[str, str]]:
-    """Refuse a digest without a passing verification in `source`, or one rolled back out of
-    `target`, unless an override gives a reason. Returns the commit's evidence trailers."""
-    problems, trailers = [], []
-    found = find(root, source, digest)
-    if found is None:
-        problems.append(f"{source} has no verification of {digest[:19]} ({evidence_path(source)})")
-    elif not found[0]["passed"]:
-        problems.append(
-            f"{source}'s verification of {digest[:19]} failed ({failed_checks(found[0])})"
-        )
-    else:
-        trailers.append((history.VERIFIED_BY, found[1]))
+    root: Path,
+    source: str,
+    target: str,
+    digest: str,
+    override: str | None,
+    store=None,
+    now: datetime | None = None,
+) -> tuple[list[tuple[str, str]], dict | None]:
+    """Refuse a digest without a passing, fresh verification in `source` (when the rules
+    require one for `target`), or one rolled back out of `target`, unless an override gives
+    a reason. Returns the commit's trailers and the evidence record (None when absent)."""
+    problems, trailers, record = [], [], None
+    promotion_rules = rules.load(root)
+    if "verification" in promotion_rules.stage(target).requires:
+        if store is None:
+            raise Refusal(
+                f"promotion to {target} requires verification evidence: name the store "
+                "(EVIDENCE_STORE=s3://BUCKET or a directory)"
+            )
+        record = evidence.find(store, source, digest)
+        where = f"{store.url}/{evidence.key(source, digest)}"
+        if record is None:
+            problems.append(f"{source} has no verification of {digest[:19]} ({where})")
+        elif wrong := evidence.problem(
+            record, source, digest, promotion_rules.evidence_max_age_hours, now or evidence.now()
+        ):
+            problems.append(f"{source}'s verification of {digest[:19]}: {wrong}")
+        else:
+            trailers.append((history.VERIFIED_BY, where))
     rolled_back = history.held_digests(root, target).get(digest)
     if rolled_back:
         problems.append(f"{target} rolled {digest[:19]} back in {rolled_back[:12]}")
@@ -52,7 +66,7 @@ def gate(
         )
     if problems:
         trailers.append((history.OVERRIDE, override))
-    return trailers
+    return trailers, record
 
 
 def check_override(override: str | None) -> str | None:
@@ -71,11 +85,12 @@ def promote(
     digest: str | None,
     body_file: Path,
     override: str | None = None,
+    store=None,
+    now: datetime | None = None,
 ) -> tuple[str, str]:
-    check_environment(source)
-    check_environment(target)
-    if ENVIRONMENTS.index(target) != ENVIRONMENTS.index(source) + 1:
-        raise Refusal(f"promotion goes {' -> '.join(ENVIRONMENTS)} one step at a time.")
+    """Copy `source`'s release (the digest it ran) to `target`, re-render `target`'s hydrated
+    manifests from main's base with `target`'s own values, on a branch with one commit."""
+    rules.load(root).check_step(source, target)
     if digest is not None:
         check_digest(digest)
     override = check_override(override)
@@ -83,47 +98,64 @@ def promote(
     if digest is None:
         digest = Release.loads((root / release_path(source)).read_text()).digest
     ran = find_run(root, source, digest)
-    target_path = release_path(target)
+    target_path, hydrated_path = release_path(target), rendered_path(target)
     before = (root / target_path).read_text()
-    if Release.loads(before) == ran.release:
-        raise Refusal(f"{target} already runs {ran.release.ref}: nothing to promote.")
-    trailers = gate(root, source, target, digest, override)
+    rendered_before = _read(root / hydrated_path)
+    trailers, record = gate(root, source, target, digest, override, store, now)
 
     branch = f"promote/{target}-{digest.removeprefix('sha256:')[:12]}"
     if git.branch_exists(root, branch):
         raise Refusal(f"branch {branch} already exists: delete it or merge its PR first.")
     origin = git.current_branch(root)
-    rendered_before = render_if_possible(root, target)
     git.git(root, "switch", "--quiet", "-c", branch)
     try:
         (root / target_path).write_text(ran.release.dumps())
+        _, changed = hydrate.write(root, target)
+        if Release.loads(before) == ran.release and not changed:
+            raise Refusal(
+                f"{target} already runs {ran.release.ref} with the manifests main renders: "
+                "nothing to promote"
+            )
+        trailers = [
+            (history.PROMOTION, target),
+            (history.PROMOTED_FROM, source),
+            (history.SOURCE_COMMIT, ran.commit),
+            (history.IMAGE, ran.release.ref),
+            (history.MODEL_VERSION, ran.release.model_version),
+            *trailers,
+        ]
         sha = git.commit(
             root,
-            [target_path],
+            [target_path, hydrated_path],
             f"promote({target}): {ran.release.image.rsplit('/', 1)[-1]}@{digest[:19]} "
             f"model {ran.release.model_version} from {source}\n\n"
-            f"Copies the release that {source} ran since {ran.commit[:12]} to {target}.\n\n"
-            + history.trailers(
-                [
-                    (history.PROMOTION, target),
-                    (history.PROMOTED_FROM, source),
-                    (history.SOURCE_COMMIT, ran.commit),
-                    (history.IMAGE, ran.release.ref),
-                    (history.MODEL_VERSION, ran.release.model_version),
-                    *trailers,
-                ]
-            ),
+            f"Copies the release that {source} ran since {ran.commit[:12]} to {target}, "
+            f"and {target}'s manifests rendered over main's base.\n\n" + history.trailers(trailers),
         )
-        rendered_after = render_if_possible(root, target)
+        rendered_after = _read(root / hydrated_path)
     except BaseException:
         git.discard(root, target_path)
+        git.discard(root, hydrated_path)
         git.git(root, "switch", "--quiet", origin, check=False)
         git.git(root, "branch", "-D", branch, check=False)
         raise
     body = promotion_body(
-        root, source, target, ran.release, ran.commit, sha, rendered_before, rendered_after
+        root,
+        source,
+        target,
+        ran.release,
+        ran.commit,
+        sha,
+        rendered_before,
+        rendered_after,
+        evidence=record,
+        trailers=trailers,
+        before=Release.loads(before),
     )
-    body += "\n### Verification and holds\n\n" + "".join(f"- {k}: {v}\n" for k, v in trailers)
     (root / body_file).parent.mkdir(parents=True, exist_ok=True)
     (root / body_file).write_text(body)
     return branch, sha
+
+
+def _read(path: Path) -> str | None:
+    return path.read_text() if path.is_file() else None

@@ -25,7 +25,7 @@ def kustomize(root: Path, directory: Path) -> str:
 
 
 def render(root: Path, env: str) -> str:
-    return kustomize(root, OVERLAYS / check_environment(env))
+    return kustomize(root, OVERLAYS / check_environment(root, env))
 
 
 def render_if_possible(root: Path, env: str) -> str | None:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from gitops import git, history
 from gitops.errors import Refusal
-from gitops.layout import Release, check_environment, release_path
+from gitops.layout import Release, check_environment, release_path, rendered_path
 from gitops.pr_body import rollback_body
 
 
@@ -18,8 +18,13 @@ def last_promotion(root: Path, env: str) -> str:
     return promotion
 
 
-def rollback(root: Path, env: str, body_file: Path) -> tuple[str, str]:
-    check_environment(env)
+def rollback(
+    root: Path, env: str, body_file: Path, reason: str = "requested by hand (make rollback)"
+) -> tuple[str, str]:
+    """Revert the last promotion to `env` (its release and its hydrated manifests, byte for
+    byte) on a branch; `reason` (the alert or the person's words) goes into commit and body."""
+    check_environment(root, env)
+    reason = " ".join(str(reason).split()) or "requested by hand (make rollback)"
     git.require_clean(root)
     promotion = last_promotion(root, env)
     path = release_path(env)
@@ -43,9 +48,9 @@ def rollback(root: Path, env: str, body_file: Path) -> tuple[str, str]:
             root,
             None,
             f"rollback({env}): revert promotion {promotion[:12]}, back to model "
-            f"{restored.model_version}\n\nThis reverts commit {promotion}.\n\n"
+            f"{restored.model_version}\n\nThis reverts commit {promotion}.\nReason: {reason}\n\n"
             + history.trailers(
-                [
+                trailers := [
                     (history.ROLLBACK, env),
                     (history.REVERTS, promotion),
                     (history.IMAGE, restored.ref),
@@ -59,5 +64,17 @@ def rollback(root: Path, env: str, body_file: Path) -> tuple[str, str]:
         git.git(root, "branch", "-D", branch, check=False)
         raise
     (root / body_file).parent.mkdir(parents=True, exist_ok=True)
-    (root / body_file).write_text(rollback_body(env, promotion, restored, removed))
+    (root / body_file).write_text(
+        rollback_body(
+            env,
+            promotion,
+            restored,
+            removed,
+            reason=reason,
+            root=root,
+            rendered_path=rendered_path(env),
+            commit=sha,
+            trailers=trailers,
+        )
+    )
     return branch, sha

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from gitops import git
+from gitops import git, hydrate, rules
 from gitops.errors import Refusal
-from gitops.layout import PROMOTION_ONLY, Release, champion, check_environment, release_path
+from gitops.layout import Release, champion, release_path
 
 
 def model_version_for(root: Path, given: str | None) -> str:
@@ -22,10 +22,9 @@ def model_version_for(root: Path, given: str | None) -> str:
 def set_image(
     root: Path, env: str, image: str, model_version: str | None, commit: bool = True
 ) -> str:
-    check_environment(env)
-    release = Release.parse_ref(image, model_version_for(root, model_version))
-    if env in PROMOTION_ONLY:
+    if not rules.load(root).takes_releases(env):
         raise Refusal(f"{env} changes only through promotion: run `make promote TO={env}`.")
+    release = Release.parse_ref(image, model_version_for(root, model_version))
     if commit:
         git.require_clean(root)
     path = release_path(env)
@@ -33,17 +32,24 @@ def set_image(
     if (root / path).read_text() == text:
         return f"{env} already pins {release.ref} (model {release.model_version}); nothing to do."
     (root / path).write_text(text)
+    # The hydrated manifests the environment's Application syncs move in the same commit.
+    try:
+        hydrated, _ = hydrate.write(root, env)
+    except BaseException:
+        git.discard(root, path)
+        raise
     if not commit:
         return f"{env} now pins {release.ref} (model {release.model_version}); not committed."
     try:
         sha = git.commit(
             root,
-            [path],
+            [path, hydrated],
             f"release({env}): {release.image.rsplit('/', 1)[-1]}@{release.digest[:19]} "
             f"model {release.model_version}\n\n"
             f"Release-Env: {env}\nImage: {release.ref}\nModel-Version: {release.model_version}\n",
         )
     except BaseException:
         git.discard(root, path)
+        git.discard(root, hydrated)
         raise
     return f"{env} now pins {release.ref} (model {release.model_version}) in commit {sha[:12]}."

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -37,11 +38,18 @@ def _parser() -> argparse.ArgumentParser:
     for name, text in (
         ("up", "play ENV's rendered overlay with podman kube play (pulls through the policy)"),
         ("down", "remove the pod `up` played for ENV"),
-        ("verify", "run ENV's verification Job pod against the played pod; record the result"),
     ):
-        p = sub.add_parser(name, help=text)
-        _common(p, 240)
-        p.add_argument("--no-commit", action="store_true", help="verify: do not commit")
+        _common(sub.add_parser(name, help=text), 240)
+
+    p = sub.add_parser("verify", help="run ENV's verification Job pod; it records its evidence")
+    _common(p, 240)
+    p.add_argument(
+        "--evidence-store",
+        default=os.environ.get("EVIDENCE_STORE") or "build/evidence",
+        help="s3://BUCKET (the pod writes with this process's AWS credentials) or a directory",
+    )
+    p.add_argument("--endpoint-url", help="S3 endpoint for the pod (the moto server)")
+    p.add_argument("--ca-bundle", type=Path, help="the endpoint's CA certificate")
 
     p = sub.add_parser("preview", help="a PR's image as staging: play, verify, bad input, diffs")
     _common(p, 240)
@@ -75,13 +83,16 @@ def run(args: argparse.Namespace) -> str:
         if not passed:
             raise Failed(summary)
         return summary
-    target = LocalTarget(root, check_environment(args.env), args.registry, args.port)
+    target = LocalTarget(root, check_environment(root, args.env), args.registry, args.port)
     if args.command == "up":
         return up(target, args.policy.resolve(), args.registries_d.resolve(), args.timeout)
     if args.command == "down":
         return down(target)
     if args.command == "verify":
-        return verify(target, not args.no_commit)
+        store = args.evidence_store
+        if not store.startswith("s3://"):
+            store = str((root / store).resolve())
+        return verify(target, store, args.endpoint_url, args.ca_bundle)
     return score_pod(
         target,
         args.policy.resolve(),

@@ -1,10 +1,11 @@
 """The local layer over an environment's overlay: what `make up` plays instead of a cluster.
 
-build/up/<env>/kustomization.yaml takes the overlay Argo CD syncs, adds the committed local
-component (argocd/bikeshare/local: pull policy, loopback publishing, host network for the
-Job and CronJob pods) and the values only known at run time: the loopback registry host, the
-hostPort, the verification Job's URL, and a name suffix per environment and checkout so that
-several checkouts on one machine do not replace each other's pods.
+build/up/<env>/kustomization.yaml takes what the environment's Argo CD Application syncs
+(its hydrated manifests, argocd/rendered/<env>/manifests.yaml, copied beside it), adds the
+committed local component (argocd/bikeshare/local: pull policy, loopback publishing, host
+network for the Job and CronJob pods) and the values only known at run time: the loopback
+registry host, the hostPort, the verification Job's URL, and a name suffix per environment and
+checkout so that several checkouts on one machine do not replace each other's pods.
 """
 
 from __future__ import annotations
@@ -15,12 +16,15 @@ from pathlib import Path
 
 import yaml
 
-from gitops.layout import OVERLAYS, Release, check_environment
+from gitops import hydrate
+from gitops.errors import Refusal
+from gitops.layout import Release, check_environment, rendered_path
 from gitops.render import kustomize
 
 LOCAL_COMPONENT = Path("argocd/bikeshare/local")
 BUILD = Path("build/up")
 API_PORT = 3000  # the container port of the Deployment
+HYDRATED = "hydrated.yaml"  # the committed hydrated manifests, copied into the build folder
 
 
 @dataclass(frozen=True)
@@ -54,11 +58,11 @@ class LocalTarget:
 
 def kustomization(target: LocalTarget, release: Release) -> str:
     up = Path(*[".."] * len((*BUILD.parts, target.env)))  # from build/up/<env> to the root
-    overlay, component = up / OVERLAYS / target.env, up / LOCAL_COMPONENT
+    component = up / LOCAL_COMPONENT
     doc = {
         "apiVersion": "kustomize.config.k8s.io/v1beta1",
         "kind": "Kustomization",
-        "resources": [overlay.as_posix()],
+        "resources": [HYDRATED],
         "components": [component.as_posix()],
         "nameSuffix": target.suffix,
         "images": [{"name": release.image, "newName": target.local_name(release.image)}],
@@ -77,14 +81,25 @@ def kustomization(target: LocalTarget, release: Release) -> str:
             },
             {
                 "target": {"kind": "Job", "name": "bikeshare-verify"},
+                # By name, not index: overlays add variables to the same list.
                 "patch": yaml.safe_dump(
-                    [
-                        {
-                            "op": "replace",
-                            "path": "/spec/template/spec/containers/0/env/0/value",
-                            "value": target.url,
-                        }
-                    ]
+                    {
+                        "apiVersion": "batch/v1",
+                        "kind": "Job",
+                        "metadata": {"name": "bikeshare-verify"},
+                        "spec": {
+                            "template": {
+                                "spec": {
+                                    "containers": [
+                                        {
+                                            "name": "verify",
+                                            "env": [{"name": "BIKESHARE_URL", "value": target.url}],
+                                        }
+                                    ]
+                                }
+                            }
+                        },
+                    }
                 ),
             },
         ],
@@ -95,8 +110,17 @@ def kustomization(target: LocalTarget, release: Release) -> str:
 
 def render_local(target: LocalTarget, release: Release) -> list[dict]:
     """The environment's manifests with the local layer, as documents."""
-    check_environment(target.env)
+    check_environment(target.root, target.env)
+    source = target.root / rendered_path(target.env)
+    if not source.is_file():
+        raise Refusal(f"{rendered_path(target.env)} is missing: run make hydrate (or promote).")
+    if target.env == hydrate.first_environment(target.root) and hydrate.stale(target.root):
+        raise Refusal(
+            f"{rendered_path(target.env)} is older than its overlay: run make hydrate and "
+            "commit it (Argo CD syncs the committed file)"
+        )
     target.directory.mkdir(parents=True, exist_ok=True)
+    (target.directory / HYDRATED).write_text(source.read_text())
     (target.directory / "kustomization.yaml").write_text(kustomization(target, release))
     text = kustomize(target.root, target.directory.relative_to(target.root))
     return [doc for doc in yaml.safe_load_all(text) if doc]

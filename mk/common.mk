@@ -68,3 +68,9 @@ IMAGE_SCRATCH ?= $(CONTAINERS_DIR)
 GITOPS = $(PY) -m gitops
 KUBEPLAY = $(PY) -m kubeplay
 PERIOD ?=
+
+# Where verification evidence lives (gitops/evidence.py), read by `make promote` and written
+# by `make verify`: s3://BUCKET (the environment's artifacts bucket; on moto with
+# AWS_ENDPOINT_URL_S3) or a directory, the store's local form.
+EVIDENCE_STORE ?= build/evidence
+export EVIDENCE_STORE

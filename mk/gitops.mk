@@ -12,16 +12,24 @@ manifests: venv ## Render every overlay and the Argo CD objects to build/manifes
 set-image: venv ## Pin an image digest in an overlay and commit: ENV=staging IMAGE=repo@sha256:… [MODEL_VERSION=] [COMMIT=0]
 	$(GITOPS) set-image --env '$(ENV)' --image '$(IMAGE)' $(if $(MODEL_VERSION),--model-version '$(MODEL_VERSION)') $(if $(filter 0 no false,$(COMMIT)),--no-commit)
 
-# The reason travels in the environment, so any quote in it is safe.
-export OVERRIDE
+.PHONY: hydrate
+hydrate: venv ## Render the first environment's overlay into argocd/rendered/<env>/ (what its Application syncs)
+	$(GITOPS) hydrate
+
+.PHONY: hydrate-check
+hydrate-check: venv ## Fail when the first environment's hydrated manifests are stale
+	$(GITOPS) hydrate --check
+
+# The reasons travel in the environment, so any quote in them is safe.
+export OVERRIDE REASON
 .PHONY: promote
-promote: venv ## Branch + commit copying staging's verified digest to prod: FROM=staging TO=prod [DIGEST=] [OVERRIDE='reason']
-	$(GITOPS) promote --from '$(or $(FROM),staging)' --to '$(or $(TO),prod)' $(if $(DIGEST),--digest '$(DIGEST)') $(if $(OVERRIDE),--override "$$OVERRIDE")
+promote: venv ## Branch + commit copying the verified digest and manifests to TO (default prod): [FROM=] [DIGEST=] [OVERRIDE='reason']
+	$(GITOPS) promote --to '$(or $(TO),prod)' $(if $(FROM),--from '$(FROM)') $(if $(DIGEST),--digest '$(DIGEST)') $(if $(OVERRIDE),--override "$$OVERRIDE")
 
 .PHONY: rollback
 # ENV's default (local, mk/common.mk) is terraform's: a rollback acts on prod unless ENV is given.
-rollback: venv ## Branch + revert of the last promotion to ENV (default prod), ready for a PR
-	$(GITOPS) rollback --env '$(if $(filter file,$(origin ENV)),prod,$(ENV))'
+rollback: venv ## Branch + revert of the last promotion to ENV (default prod), ready for a PR [REASON="alert ..."]
+	$(GITOPS) rollback --env '$(if $(filter file,$(origin ENV)),prod,$(ENV))' $(if $(REASON),--reason "$$REASON")
 
 .PHONY: checkov-k8s
 checkov-k8s: checkov-install ## checkov on argocd/ (kubernetes and kustomize frameworks)

@@ -13,6 +13,8 @@ ARGOCD_INSTALL_FILE ?= build/argocd/install-$(ARGOCD_VERSION).yaml
 .PHONY: configure
 configure: venv ## Write config/platform.yaml's account values everywhere they are needed
 	$(PLATFORM) configure
+	@# The first environment's hydrated manifests carry these values too (later ones: by promotion).
+	$(GITOPS) hydrate
 
 .PHONY: configure-check
 configure-check: venv ## Fail if a file differs from what `make configure` would write

@@ -29,8 +29,10 @@ down: venv ## Remove the pod that make up played for ENV
 	@$(KUBEPLAY) down $(UP_ARGS)
 
 .PHONY: verify
-verify: venv ## Run ENV's verification Job pod against the played pod; commit the evidence [COMMIT=0]
-	@$(KUBEPLAY) verify $(UP_ARGS) $(if $(filter 0 no false,$(COMMIT)),--no-commit)
+# The evidence goes to EVIDENCE_STORE (mk/gitops.mk): the pod writes an s3:// store itself with
+# the caller's credentials (assume the Job's role first); a directory is the store's local form.
+verify: venv ## Run ENV's verification Job pod against the played pod; it records evidence in EVIDENCE_STORE
+	@$(KUBEPLAY) verify $(UP_ARGS) --evidence-store '$(EVIDENCE_STORE)' $(if $(EVIDENCE_ENDPOINT),--endpoint-url '$(EVIDENCE_ENDPOINT)' --ca-bundle '$(EVIDENCE_CA_BUNDLE)')
 
 .PHONY: golden
 golden: register ## Write config/golden.json: a few rows and the champion's exact answers

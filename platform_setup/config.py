@@ -118,6 +118,8 @@ def parse(data) -> Platform:
         "teams",
         "mlflow_tracking_uri",
         "github_app",
+        # `promotion` is the promotion rules, read and checked by gitops/rules.py.
+        "promotion",
     }
     if unknown := sorted(set(data) - known):
         raise ConfigError(f"{CONFIG}: unknown key(s) {', '.join(unknown)}.")

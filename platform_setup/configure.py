@@ -152,6 +152,9 @@ def github_variables(platform: Platform) -> str:
         suffix = env.name.upper().replace("-", "_")
         scopes["environment:plan"][f"AWS_PLAN_ROLE_ARN_{suffix}"] = env.role_arn("github-plan")
         scopes["environment:plan"][f"TF_STATE_BUCKET_{suffix}"] = env.state_bucket
+        # The promotion gate reads each environment's verification evidence (promote.yml).
+        scopes["repository"][f"AWS_EVIDENCE_ROLE_ARN_{suffix}"] = env.role_arn("promote")
+        scopes["repository"][f"EVIDENCE_BUCKET_{suffix}"] = env.artifacts_bucket
         scopes[f"environment:{env.name}"] = {
             "AWS_APPLY_ROLE_ARN": env.role_arn(f"github-deploy-{env.name}"),
             "TF_STATE_BUCKET": env.state_bucket,

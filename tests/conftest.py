@@ -24,6 +24,7 @@ os.environ["MLFLOW_TRACKING_URI"] = f"sqlite:///{_STORE}/mlflow/mlflow.db"
 pytest_plugins: list[str] = [
     "tests.fixtures.moto",
     "tests.fixtures.terraform_local",
+    "tests.fixtures.moto_iam",
     "tests.fixtures.service",
 ]
 
@@ -34,6 +35,7 @@ pytest_plugins: list[str] = [
 SLOW_FIXTURES = {
     "service",
     "moto_endpoint",
+    "moto_iam",
     "container_tools",
     "tf_offline_runs",
     "spark",

@@ -12,11 +12,13 @@ from pathlib import Path
 import pytest
 import yaml
 
-from gitops.layout import ENVIRONMENTS, OVERLAYS
+from gitops.layout import OVERLAYS
+from gitops.rules import load as load_rules
 from tests.gitops.conftest import kustomize, require_tool
 from tests.gitops.test_gitops_manifests import kubernetes_validate
 
 ROOT = Path(__file__).resolve().parents[2]
+ENVIRONMENTS = load_rules(ROOT).environments
 CRONJOB = ROOT / "argocd/bikeshare/base/cronjob-score.yaml"
 OTHER_DIGEST = "sha256:" + "ab" * 32
 

@@ -10,9 +10,12 @@ from pathlib import Path
 import pytest
 import yaml
 
-from gitops.layout import ENVIRONMENTS, MODEL_VERSION_KEY, OVERLAYS
+from gitops.layout import MODEL_VERSION_KEY, OVERLAYS
+from gitops.rules import load as load_rules
 
 ROOT = Path(__file__).resolve().parents[2]
+# The promotion order config/platform.yaml declares (gitops/rules.py).
+ENVIRONMENTS = load_rules(ROOT).environments
 
 
 def require_tool(name: str) -> str:

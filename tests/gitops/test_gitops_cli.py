@@ -1,4 +1,6 @@
-"""set-image -> promote -> rollback with real git in a temporary repository."""
+"""set-image -> promote -> rollback with real git in a temporary repository; the evidence
+store in its local form (a directory with the S3 keys; the S3 store with IAM enforced on moto
+is tests/gitops/test_evidence_store.py)."""
 
 from __future__ import annotations
 
@@ -7,12 +9,14 @@ import os
 import shutil
 import subprocess
 import sys
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 import yaml
 
-from gitops.layout import MODEL_VERSION_KEY, OVERLAYS
+from gitops.evidence import key
+from gitops.layout import MODEL_VERSION_KEY, OVERLAYS, rendered_path
 
 from .conftest import ROOT, environment_differences, kustomize, require_tool
 
@@ -35,8 +39,13 @@ def git(repo: Path, *args: str) -> str:
     ).stdout.strip()
 
 
+def store_of(repo: Path) -> Path:
+    """The evidence store of a test repository (outside the work tree, as S3 is)."""
+    return repo.parent / "evidence"
+
+
 def cli(repo: Path, *args: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "EVIDENCE_STORE": str(store_of(repo))}
     return subprocess.run(
         [sys.executable, "-m", "gitops", "--root", str(repo), *args],
         cwd=repo,
@@ -47,17 +56,26 @@ def cli(repo: Path, *args: str) -> subprocess.CompletedProcess:
     )
 
 
-def verified(repo: Path, digest: str, passed: bool = True, env: str = "staging") -> str:
-    """Commit a verification record for DIGEST, as `make verify` writes it after the Job ran
-    (the Job itself runs in tests/image/test_image_play.py)."""
+def verified(
+    repo: Path,
+    digest: str,
+    passed: bool = True,
+    env: str = "staging",
+    age: timedelta = timedelta(minutes=5),
+    **fields,
+) -> str:
+    """Put a verification record for DIGEST in the store, as the Job writes it (the Job itself
+    writes one in tests/image/test_image_play.py); returns its key."""
     checks = [{"name": "version", "passed": passed, "detail": "serves x, release pins x"}]
+    finished = (datetime.now(UTC) - age).isoformat(timespec="seconds")
     record = {"environment": env, "digest": digest, "image": f"{REGISTRY}@{digest}"}
     record |= {"model_version": CHAMPION["version"], "passed": passed, "checks": checks}
-    path = repo / OVERLAYS / env / "verification.json"
-    path.write_text(json.dumps(record, indent=2))
-    git(repo, "add", str(path))
-    git(repo, "commit", "--quiet", "-m", f"verify({env}): {passed}")
-    return git(repo, "rev-parse", "HEAD")
+    record |= {"finished_at": finished, "cluster": f"bikeshare-{env}", "duration_s": 3.2}
+    record |= {"latency": {"requests": 50, "p50_ms": 4.1, "p99_ms": 9.8, "error_rate": 0.0}}
+    path = store_of(repo) / key(env, digest)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(record | fields, indent=2))
+    return f"{store_of(repo)}/{key(env, digest)}"
 
 
 def render(repo: Path, env: str) -> str:
@@ -85,6 +103,7 @@ def template_repo(tmp_path_factory) -> Path:
     repo = tmp_path_factory.mktemp("template") / "repo"
     shutil.copytree(ROOT / "argocd", repo / "argocd")
     (repo / "config").mkdir()
+    shutil.copy(ROOT / "config/platform.yaml", repo / "config/platform.yaml")
     (repo / "config/champion.json").write_text(json.dumps(CHAMPION, indent=2))
     (repo / ".gitignore").write_text("build/\n")
     git(repo, "init", "--quiet", "--initial-branch=main")
@@ -103,9 +122,15 @@ def repo(template_repo, tmp_path) -> Path:
     return copy
 
 
+def hydrated(repo: Path, env: str) -> bytes:
+    """What the environment's Argo CD Application syncs."""
+    return (repo / rendered_path(env)).read_bytes()
+
+
 @pytest.mark.slow  # the whole flow with real git (10 s)
 def test_set_image_promote_rollback(repo):
     prod_before = render(repo, "prod")
+    prod_hydrated = hydrated(repo, "prod")
 
     done = cli(repo, "set-image", "--env", "staging", "--image", f"{REGISTRY}@{DIGEST_1}")
     assert done.returncode == 0, done.stderr
@@ -113,6 +138,9 @@ def test_set_image_promote_rollback(repo):
     assert f"image: {REGISTRY}@{DIGEST_1}" in staging
     assert model_versions(staging) == {CHAMPION["version"]}  # from champion.json
     assert render(repo, "prod") == prod_before
+    # The release commit moves staging's hydrated manifests with it; prod's stay.
+    assert f"image: {REGISTRY}@{DIGEST_1}" in hydrated(repo, "staging").decode()
+    assert hydrated(repo, "prod") == prod_hydrated
     # With different releases, the environments still differ only where they may.
     differing, unexpected = environment_differences(
         list(yaml.safe_load_all(staging)), list(yaml.safe_load_all(prod_before))
@@ -127,30 +155,43 @@ def test_set_image_promote_rollback(repo):
     branch = git(repo, "rev-parse", "--abbrev-ref", "HEAD")
     assert branch == f"promote/prod-{'1' * 12}"
     changed = git(repo, "diff", "--name-only", "HEAD~1", "HEAD").splitlines()
-    assert changed == [(OVERLAYS / "prod/release/kustomization.yaml").as_posix()]
+    assert sorted(changed) == sorted(
+        [
+            (OVERLAYS / "prod/release/kustomization.yaml").as_posix(),
+            rendered_path("prod").as_posix(),
+        ]
+    )
     prod = render(repo, "prod")
     assert f"image: {REGISTRY}@{DIGEST_1}" in prod
+    assert hydrated(repo, "prod").decode().endswith(prod)
     assert model_versions(prod) == {CHAMPION["version"]}
     assert render(repo, "staging") == staging
     body = (repo / "build/promote-prod.md").read_text()
-    for evidence in (DIGEST_1, CHAMPION["version"], staging_commit, "f" * 64, "41.1"):
+    for evidence in (DIGEST_1[:19], CHAMPION["version"], staging_commit[:12], "f" * 12, "41.1"):
         assert evidence in body
+    for seen in ("bikeshare-staging", "9.8 ms", "✅", "| version |"):  # from the evidence
+        assert seen in body, seen
     assert f"Verified-By: {verification}" in body
     assert f"Verified-By: {verification}" in git(repo, "log", "-1", "--format=%B")
     assert "Warning" not in body
-    assert f"+        image: {REGISTRY}@{DIGEST_1}" in body  # the rendered diff
+    assert any(
+        line.startswith("+") and f"{REGISTRY}@{DIGEST_1}" in line for line in body.splitlines()
+    )  # the rendered diff, per resource
 
     # The reviewer merges the PR (a merge commit, as GitHub does).
     git(repo, "switch", "--quiet", "main")
     git(repo, "merge", "--quiet", "--no-ff", "-m", "Merge promotion PR", branch)
     assert render(repo, "prod") == prod
 
-    done = cli(repo, "rollback", "--env", "prod")
+    done = cli(repo, "rollback", "--env", "prod", "--reason", "alert BikeshareHighErrorRate")
     assert done.returncode == 0, done.stderr
     assert git(repo, "rev-parse", "--abbrev-ref", "HEAD").startswith("rollback/prod-")
     assert render(repo, "prod") == prod_before
+    assert hydrated(repo, "prod") == prod_hydrated  # byte for byte
     assert render(repo, "staging") == staging
-    assert (repo / "build/rollback-prod.md").is_file()
+    body = (repo / "build/rollback-prod.md").read_text()
+    assert "**Why:** alert BikeshareHighErrorRate" in body
+    assert "Reason: alert BikeshareHighErrorRate" in git(repo, "log", "-1", "--format=%B")
 
 
 @pytest.mark.slow  # several commits with real git (4 s)
@@ -196,6 +237,29 @@ def _other_digest_verified(repo: Path) -> None:
     verified(repo, DIGEST_2)
 
 
+def _evidence_names_another_digest(repo: Path) -> None:
+    """A record under DIGEST_1's key that is about DIGEST_2 (copied or forged)."""
+    _staging_release(repo)
+    path = Path(verified(repo, DIGEST_1))
+    path.write_text(path.read_text().replace(DIGEST_1, DIGEST_2))
+
+
+def _evidence_names_another_environment(repo: Path) -> None:
+    _staging_release(repo)
+    path = Path(verified(repo, DIGEST_1))
+    path.write_text(path.read_text().replace('"staging"', '"prod"'))
+
+
+def _stale_evidence(repo: Path) -> None:
+    _staging_release(repo)
+    verified(repo, DIGEST_1, age=timedelta(days=30))  # the rules accept 168 h
+
+
+def _evidence_not_json(repo: Path) -> None:
+    _staging_release(repo)
+    Path(verified(repo, DIGEST_1)).write_text("{not json")
+
+
 BAD_INPUTS = {
     "malformed digest": (
         None,
@@ -221,6 +285,12 @@ BAD_INPUTS = {
     "promote without verification": (_staging_release, ["promote"]),
     "promote after a failed verification": (_failed_verification, ["promote"]),
     "promote with another digest's verification": (_other_digest_verified, ["promote"]),
+    "evidence naming another digest": (_evidence_names_another_digest, ["promote"]),
+    "evidence naming another environment": (_evidence_names_another_environment, ["promote"]),
+    "stale evidence": (_stale_evidence, ["promote"]),
+    "evidence that is not JSON": (_evidence_not_json, ["promote"]),
+    "promote into the first environment": (_verified_release, ["promote", "--to", "staging"]),
+    "promote skipping a step": (_verified_release, ["promote", "--from", "prod", "--to", "prod"]),
     "override without a reason": (_staging_release, ["promote", "--override", " "]),
     "malformed promote digest": (None, ["promote", "--digest", "sha256:XYZ"]),
     "nothing to roll back": (None, ["rollback", "--env", "prod"]),
@@ -260,9 +330,10 @@ def test_failed_commit_leaves_no_branch_and_a_clean_tree(repo, tmp_path, command
         "HOME": str(tmp_path),
         "GIT_CONFIG_NOSYSTEM": "1",
         "XDG_CONFIG_HOME": str(tmp_path),
+        "EVIDENCE_STORE": str(store_of(repo)),
     }
-    for key in ("GIT_AUTHOR_NAME", "GIT_AUTHOR_EMAIL", "GIT_COMMITTER_NAME", "GIT_COMMITTER_EMAIL"):
-        env.pop(key, None)
+    for name in ("AUTHOR_NAME", "AUTHOR_EMAIL", "COMMITTER_NAME", "COMMITTER_EMAIL"):
+        env.pop(f"GIT_{name}", None)
     done = subprocess.run(
         [sys.executable, "-m", "gitops", "--root", str(repo), *args],
         cwd=repo,
@@ -335,3 +406,105 @@ def test_the_hold_is_per_digest(repo):
     done = cli(repo, "promote")
     assert done.returncode == 0, done.stderr
     assert "Held-By" not in git(repo, "log", "-1", "--format=%B")
+
+
+def _change_base(repo: Path) -> None:
+    """A reviewed change to base/ merged to main, with staging re-hydrated (as CI does)."""
+    path = repo / "argocd/bikeshare/base/deployment.yaml"
+    path.write_text(path.read_text().replace("\nspec:\n", "\nspec:\n  minReadySeconds: 7\n", 1))
+    assert "minReadySeconds" in path.read_text()
+    assert cli(repo, "hydrate", "--check").returncode == 1  # stale until re-hydrated
+    done = cli(repo, "hydrate")
+    assert done.returncode == 0, done.stderr
+    git(repo, "add", "argocd")
+    git(repo, "commit", "--quiet", "-m", "base: minReadySeconds")
+
+
+@pytest.mark.slow  # real git and kustomize, several commits (8 s)
+def test_a_base_change_reaches_prod_only_by_promotion(repo):
+    _verified_release(repo)
+    _merge(repo, cli(repo, "promote").stdout)
+    staging, prod = hydrated(repo, "staging"), hydrated(repo, "prod")
+
+    _change_base(repo)
+    assert b"minReadySeconds: 7" in hydrated(repo, "staging") != staging
+    assert hydrated(repo, "prod") == prod  # byte-identical until the promotion merges
+    assert cli(repo, "hydrate", "--check").returncode == 0
+
+    # Same digest, new manifests: a promotion that carries only the rendered change.
+    verified(repo, DIGEST_1)  # staging's Job ran again after the sync
+    done = cli(repo, "promote")
+    assert done.returncode == 0, done.stderr
+    body = (repo / "build/promote-prod.md").read_text()
+    assert "`Deployment/bikeshare`** changed" in body and "+  minReadySeconds: 7" in body
+    _merge(repo, done.stdout)
+    promoted = hydrated(repo, "prod")
+    assert b"minReadySeconds: 7" in promoted
+
+    # A second promotion of the same thing has nothing to do.
+    refused = cli(repo, "promote")
+    assert refused.returncode == 1 and "nothing to promote" in refused.stderr
+
+    # Rollback: one revert restores prod byte for byte.
+    _merge(repo, cli(repo, "rollback", "--env", "prod").stdout)
+    assert hydrated(repo, "prod") == prod
+
+
+def _squash(repo: Path, out: str, style: str) -> str:
+    """Merge a PR branch as GitHub's squash merge does: one new commit on main whose message
+    is the PR title plus either the commits' messages (COMMIT_MESSAGES, each subject as a
+    bullet) or the PR body (PR_BODY)."""
+    branch = out.split()[1].rstrip(",")
+    body_file = Path(out.rsplit("PR body in ", 1)[1].strip().rstrip("."))
+    subject = git(repo, "log", "-1", "--format=%s", branch)
+    message = git(repo, "log", "-1", "--format=%B", branch)
+    git(repo, "switch", "--quiet", "main")
+    git(repo, "merge", "--quiet", "--squash", branch)
+    if style == "COMMIT_MESSAGES":
+        text = f"{subject} (#7)\n\n* " + message
+    else:
+        text = f"{subject} (#7)\n\n" + (repo / body_file).read_text()
+    git(repo, "commit", "--quiet", "-m", text)
+    git(repo, "branch", "--quiet", "-D", branch)
+    return git(repo, "rev-parse", "HEAD")
+
+
+@pytest.mark.slow  # real git, several commits (6 s)
+@pytest.mark.parametrize("style", ["COMMIT_MESSAGES", "PR_BODY"])
+def test_the_hold_survives_squash_merges(repo, style):
+    _verified_release(repo)
+    prod = hydrated(repo, "prod")
+    promotion = _squash(repo, cli(repo, "promote").stdout, style)
+    done = cli(repo, "rollback", "--env", "prod")
+    assert done.returncode == 0, done.stderr
+    # The rollback reverts main's squash commit, not the deleted branch's commit.
+    assert f"Reverts-Promotion: {promotion}" in git(repo, "log", "-1", "--format=%B")
+    rollback = _squash(repo, done.stdout, style)
+    assert hydrated(repo, "prod") == prod
+
+    refused = cli(repo, "promote")
+    assert refused.returncode == 1
+    assert f"prod rolled sha256:111111111111 back in {rollback[:12]}" in refused.stderr
+    # Nothing left to roll back: the squashed promotion counts as reverted.
+    assert cli(repo, "rollback", "--env", "prod").returncode == 1
+
+
+def test_pr_bodies_render_from_a_scratch_repo(repo):
+    """The public functions another tool renders to HTML, called directly."""
+    from gitops.layout import Release
+    from gitops.pr_body import promotion_body, rollback_body
+
+    release = Release(REGISTRY, DIGEST_1, CHAMPION["version"])
+    record = json.loads(Path(verified(repo, DIGEST_1, passed=False)).read_text())
+    head = git(repo, "rev-parse", "HEAD")
+    long_after = "\n---\n".join(
+        f"kind: ConfigMap\nmetadata:\n  name: c{i}\ndata:\n"
+        + "".join(f"  k{j}: v{j}\n" for j in range(30))
+        for i in range(2)
+    )
+    body = promotion_body(repo, "staging", "prod", release, head, head, "", long_after, record)
+    assert "❌ failed" in body and "| version | ❌ |" in body
+    assert body.count("<details>") == 2  # each long resource diff collapsed
+    assert "ConfigMap/c0</code> added" in body
+    back = rollback_body("prod", head, release, release, reason="alert BikeshareDrift")
+    assert back.startswith("## Roll back prod") and "**Why:** alert BikeshareDrift" in back

@@ -10,9 +10,9 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from gitops.layout import ENVIRONMENTS, IMAGE_REF, MODEL_VERSION_KEY
+from gitops.layout import IMAGE_REF, MODEL_VERSION_KEY
 
-from .conftest import environment_differences
+from .conftest import ENVIRONMENTS, environment_differences
 
 # The EKS control-plane version terraform/modules/eks defaults to.
 KUBERNETES_VERSION = "1.33.0"

@@ -29,8 +29,16 @@ def git(repo: Path, *args: str) -> str:
     return run("git", "-C", str(repo), *args).stdout.strip()
 
 
-def gitops(repo: Path, *args: str, registry: str = "", scratch: Path | None = None, port=PORT):
-    """`python -m gitops` (or `-m kubeplay` for the podman commands) as make calls it."""
+def gitops(
+    repo: Path,
+    *args: str,
+    registry: str = "",
+    scratch: Path | None = None,
+    port=PORT,
+    env: dict | None = None,
+):
+    """`python -m gitops` (or `-m kubeplay` for the podman commands) as make calls it; `env`
+    adds variables (the evidence store, a role's credentials)."""
     extra, package = [], "gitops"
     if args[0] in ("up", "down", "verify", "score-pod"):
         package = "kubeplay"
@@ -43,7 +51,12 @@ def gitops(repo: Path, *args: str, registry: str = "", scratch: Path | None = No
         capture_output=True,
         text=True,
         cwd=REPO,
-        env={**os.environ, "PYTHONPATH": str(REPO)},
+        env={
+            **{k: v for k, v in os.environ.items() if not (env and k.startswith("AWS_"))},
+            "PYTHONPATH": str(REPO),
+            "EVIDENCE_STORE": str(repo.parent / "evidence"),
+            **(env or {}),
+        },
         timeout=600,
     )
 
@@ -157,21 +170,44 @@ def test_security_context_is_in_force_in_the_running_container(played):
     assert int(quota) / int(period) == float(spec["resources"]["limits"]["cpu"])
 
 
-def test_verification_passes_and_is_recorded_in_git(played, registry_of, image_dirs):
+def test_the_job_pod_writes_its_evidence_with_its_own_role(
+    played, registry_of, image_dirs, evidence_stack
+):
+    """The verification Job's pod writes its evidence to S3 (moto, IAM enforced) with the
+    Job role's credentials; promote reads it with the promote role's; a pod with a role
+    without the grant writes nothing."""
     repo, _, _ = played
-    done = gitops(
-        repo, "verify", "--env", "staging", registry=registry_of, scratch=image_dirs["scratch"]
-    )
+    stack = evidence_stack
+    s3 = {"EVIDENCE_STORE": f"s3://{stack.bucket}", "AWS_ENDPOINT_URL_S3": stack.moto.endpoint}
+    s3["AWS_REGION"] = "us-east-1"
+    kwargs = {"registry": registry_of, "scratch": image_dirs["scratch"]}
+    store_args = ["--evidence-store", s3["EVIDENCE_STORE"]]
+    store_args += ["--endpoint-url", s3["AWS_ENDPOINT_URL_S3"]]
+    release = yaml.safe_load((repo / OVERLAYS / "staging/release/kustomization.yaml").read_text())
+    digest = release["images"][0]["digest"]
+
+    nobody = {**s3, **stack.moto.assume(stack.roles["nobody"])}
+    denied = gitops(repo, "verify", "--env", "staging", *store_args, env=nobody, **kwargs)
+    assert denied.returncode == 1 and "wrote no evidence" in denied.stderr, denied.stderr
+
+    job_role = {**s3, **stack.moto.assume(stack.roles["job_staging"])}
+    done = gitops(repo, "verify", "--env", "staging", *store_args, env=job_role, **kwargs)
     assert done.returncode == 0, done.stderr + done.stdout
-    record = json.loads((repo / OVERLAYS / "staging/verification.json").read_text())
-    assert record["passed"] is True
+    body = stack.moto.client("s3").get_object(
+        Bucket=stack.bucket, Key=f"evidence/staging/{digest}.json"
+    )["Body"]
+    record = json.loads(body.read())
+    assert record["passed"] is True and record["digest"] == digest
     assert [c["name"] for c in record["checks"]] == ["ready", "version", "golden", "latency"]
-    assert record["digest"] in record["image"]
-    assert git(repo, "log", "-1", "--format=%s").startswith("verify(staging): passed")
-    assert git(repo, "status", "--porcelain") == ""
-    promoted = gitops(repo, "promote")
+    assert record["environment"] == "staging" and record["latency"]["p99_ms"] > 0
+    assert record["runner"].startswith("podman kube play")
+    assert git(repo, "status", "--porcelain") == ""  # evidence is not a commit any more
+
+    promoted = gitops(repo, "promote", env={**s3, **stack.moto.assume(stack.roles["promote"])})
     assert promoted.returncode == 0, promoted.stderr
-    assert "Verified-By: " in git(repo, "log", "-1", "--format=%B")
+    assert f"Verified-By: s3://{stack.bucket}/evidence/staging/{digest}.json" in git(
+        repo, "log", "-1", "--format=%B"
+    )
     git(repo, "switch", "--quiet", "main")
 
 
@@ -204,9 +240,10 @@ def test_a_failed_verification_blocks_the_promotion(signed, registry_of, image_d
         done = gitops(repo, "verify", "--env", "staging", **kwargs)
         assert done.returncode == 1
         assert "version: FAILED" in done.stderr
-        record = json.loads((repo / OVERLAYS / "staging/verification.json").read_text())
+        # The store's local form (a directory with the same keys).
+        (record_path,) = (repo.parent / "evidence/evidence/staging").glob("sha256:*.json")
+        record = json.loads(record_path.read_text())
         assert record["passed"] is False
-        assert git(repo, "log", "-1", "--format=%s").startswith("verify(staging): FAILED")
         refused = gitops(repo, "promote")
         assert refused.returncode == 1
         assert "staging's verification of sha256:" in refused.stderr and "failed" in refused.stderr

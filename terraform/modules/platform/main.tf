@@ -47,7 +47,11 @@ module "eks" {
       workload = {
         namespace       = var.project
         service_account = var.project
-        policy_arns     = { artifacts = module.artifacts.read_write_policy_arn }
+        # Only the verification Job writes evidence, whatever else the workload may write.
+        policy_arns = {
+          artifacts          = module.artifacts.read_write_policy_arn
+          evidence_no_writes = module.verification_evidence.deny_write_policy_arn
+        }
       }
     },
     local.lb_controller ? {
@@ -111,7 +115,10 @@ module "github_oidc" {
   # The release workflow pushes images where the registry is, and nowhere else.
   create_release_role = var.create_registry
   ecr_repository_arn  = var.create_registry ? module.registry[0].repository_arn : null
-  release_policy_arns = var.create_registry ? { artifacts = module.artifacts.read_write_policy_arn } : {}
+  release_policy_arns = var.create_registry ? {
+    artifacts          = module.artifacts.read_write_policy_arn
+    evidence_no_writes = module.verification_evidence.deny_write_policy_arn
+  } : {}
   state_bucket_arn    = var.state_bucket == null ? null : "arn:aws:s3:::${var.state_bucket}"
   # One GitHub OIDC provider per account: reuse the one that exists (looked up by URL).
   create_oidc_provider = !var.github_oidc_provider_exists
@@ -123,3 +130,19 @@ locals {
 }
 
 # CloudWatch alarms, the SageMaker endpoint and the API Gateway: operations.tf.
+
+# The verification Job's own role (Pod Identity: writes evidence/<environment>/ only) and the
+# promote workflow's reader role: the promotion gate's store (docs/promotion.md).
+module "verification_evidence" {
+  source = "../verification-evidence"
+
+  name                     = local.name
+  environment              = var.environment
+  bucket_arn               = module.artifacts.bucket_arn
+  kms_key_arn              = module.artifacts.kms_key_arn
+  create_association       = local.eks && var.create_pod_identity_associations
+  cluster_name             = local.eks ? module.eks[0].cluster_name : null
+  create_reader_role       = length(var.evidence_reader_environments) > 0
+  github_oidc_provider_arn = module.github_oidc.oidc_provider_arn
+  github_subjects          = [for e in var.evidence_reader_environments : "repo:${var.github_repository}:environment:${e}"]
+}

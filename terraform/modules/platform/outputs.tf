@@ -172,3 +172,13 @@ output "ingress_certificate_arn" {
   description = "ARN of the Ingress host's validated ACM certificate (config/platform.yaml certificate_arn); null without one."
   value       = one(aws_acm_certificate_validation.ingress[*].certificate_arn)
 }
+
+output "verification_evidence" {
+  description = "The verification evidence store: bucket, this environment's prefix, the Job's role and the promote workflow's reader role."
+  value = {
+    bucket          = module.artifacts.bucket_name
+    prefix          = module.verification_evidence.evidence_prefix
+    writer_role_arn = module.verification_evidence.writer_role_arn
+    reader_role_arn = module.verification_evidence.reader_role_arn
+  }
+}

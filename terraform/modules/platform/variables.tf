@@ -159,6 +159,18 @@ variable "deploy_environments" {
   default     = null
 }
 
+variable "evidence_reader_environments" {
+  description = "GitHub environments whose jobs may read this account's verification evidence: the promote workflow's job environment (promote.yml runs in `prod`)."
+  type        = list(string)
+  default     = ["prod"]
+  nullable    = false
+
+  validation {
+    condition     = alltrue([for e in var.evidence_reader_environments : can(regex("^[a-z][a-z0-9-]{0,15}$", e))])
+    error_message = "evidence_reader_environments must be short lowercase environment names."
+  }
+}
+
 variable "state_bucket" {
   description = "Terraform state bucket of this account (the plan and deploy roles may use it). Null: no remote state (local)."
   type        = string

@@ -58,6 +58,15 @@ variables {
 run "staging_holds_the_registry_and_registers_its_cluster" {
   command = apply
 
+  assert {
+    condition     = output.verification_evidence.prefix == "evidence/staging/" && output.verification_evidence.reader_role_arn != null
+    error_message = "the verification Job writes evidence/staging/ in the artifacts bucket"
+  }
+  assert {
+    condition     = length(module.verification_evidence.pod_identity_association_id == null ? [] : [1]) == 1
+    error_message = "the verification Job's role is associated with its ServiceAccount in the cluster"
+  }
+
   variables {
     registry_pull_account_ids = ["222222222222"]
   }
