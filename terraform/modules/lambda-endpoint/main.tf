@@ -50,7 +50,8 @@ data "aws_ecr_image" "release" {
 }
 
 resource "aws_iam_role" "this" {
-  name = "${var.name}-lambda"
+  name                 = "${var.name}-lambda"
+  permissions_boundary = var.permissions_boundary_arn
   assume_role_policy = jsonencode({
     Version = "2012-10-17"
     Statement = [{

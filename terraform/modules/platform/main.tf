@@ -119,7 +119,7 @@ module "github_oidc" {
     artifacts          = module.artifacts.read_write_policy_arn
     evidence_no_writes = module.verification_evidence.deny_write_policy_arn
   } : {}
-  state_bucket_arn    = var.state_bucket == null ? null : "arn:aws:s3:::${var.state_bucket}"
+  state_bucket_arn = var.state_bucket == null ? null : "arn:aws:s3:::${var.state_bucket}"
   # One GitHub OIDC provider per account: reuse the one that exists (looked up by URL).
   create_oidc_provider = !var.github_oidc_provider_exists
 }
@@ -136,6 +136,7 @@ locals {
 module "verification_evidence" {
   source = "../verification-evidence"
 
+  permissions_boundary_arn = local.boundary
   name                     = local.name
   environment              = var.environment
   bucket_arn               = module.artifacts.bucket_arn

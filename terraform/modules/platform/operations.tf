@@ -55,6 +55,7 @@ module "lambda" {
   source = "../lambda-endpoint"
   count  = local.lambda ? 1 : 0
 
+  permissions_boundary_arn    = local.boundary
   name                        = local.name
   environment                 = var.environment
   image                       = local.release_image

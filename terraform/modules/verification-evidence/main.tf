@@ -17,7 +17,8 @@ locals {
 
 # The Job's role: EKS Pod Identity assumes it for the Job's ServiceAccount.
 resource "aws_iam_role" "writer" {
-  name = "${var.name}-verify"
+  name                 = "${var.name}-verify"
+  permissions_boundary = var.permissions_boundary_arn
   assume_role_policy = jsonencode({
     Version = "2012-10-17"
     Statement = [{
@@ -116,7 +117,8 @@ resource "aws_iam_policy" "deny_write" {
 resource "aws_iam_role" "reader" {
   count = var.create_reader_role ? 1 : 0
 
-  name = "${var.name}-promote"
+  name                 = "${var.name}-promote"
+  permissions_boundary = var.permissions_boundary_arn
   assume_role_policy = jsonencode({
     Version = "2012-10-17"
     Statement = [{
