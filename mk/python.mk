@@ -27,10 +27,15 @@ format: venv ## Format Python in place
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+# make test's pytest-xdist workers. The costly fixtures start once in the whole run (a file
+# lock, tests/fixtures/shared.py) or once per worker; tests that must share a worker are
+# grouped (tests/conftest.py, --dist loadgroup). TEST_WORKERS=0 runs in one process.
+TEST_WORKERS ?= 2
+
 .PHONY: test
-test: lint ## Run the whole test suite (lint first)
-	@$(MAKE) $(TEST_TOOLS)
-	$(BIN)/pytest $(PYTEST_ARGS)
+test: lint ## Run the whole test suite (lint first; TEST_WORKERS=$(TEST_WORKERS) xdist workers)
+	@$(MAKE) -j $(TEST_TOOLS)
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 # The tier to run while editing: no server, container, emulator, Spark, act, checkov or npm
 # (tests marked slow are left to `make test`). Ruff only: it takes a second.

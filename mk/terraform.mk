@@ -9,10 +9,10 @@ TF_ROOTS := $(wildcard $(TF_DIR)/modules/*) $(TF_DIR)/envs/local $(TF_DIR)/accou
 TF_BUILD := $(CURDIR)/build/terraform
 TF_STATE_BUCKET ?=
 
-# The recipes are in scripts/tf.sh and scripts/moto.sh; ENV, ports and the emulator's
+# The recipes are scripts/tf.py and scripts/emulator.py; ENV, ports and the emulator's
 # endpoint, directory and fake credentials (MOTO_*) come from mk/common.mk.
 TF_SH = TF=$(TF) TF_BUILD=$(TF_BUILD) TF_STATE_BUCKET=$(TF_STATE_BUCKET) \
-	MOTO_ENDPOINT=$(MOTO_ENDPOINT) MOTO_DIR=$(MOTO_DIR) $(SCRIPTS)/tf.sh
+	MOTO_ENDPOINT=$(MOTO_ENDPOINT) MOTO_DIR=$(MOTO_DIR) $(PYTHON) -m scripts.tf
 # ENV=local runs against moto with its credentials; staging and prod against real AWS.
 TF_ENV_CREDS = $(if $(filter local,$(ENV)),$(MOTO_CREDS))
 TF_ENV_DEPS = $(if $(filter local,$(ENV)),moto-start)
@@ -33,7 +33,7 @@ tf-fmt: ## Format Terraform files in place
 
 .PHONY: tf-docs
 tf-docs: venv ## Regenerate the inputs/outputs tables of the module READMEs
-	$(PY) $(TF_DIR)/scripts/module_docs.py $(wildcard $(TF_DIR)/modules/*)
+	$(PY) $(SCRIPTS)/module_docs.py $(wildcard $(TF_DIR)/modules/*)
 
 .PHONY: tf-validate
 tf-validate: ## terraform validate every module and root (no backend, no credentials)
@@ -68,11 +68,11 @@ tf-bootstrap: tf-check-env ## Create the S3 state bucket of ENV and move its own
 
 .PHONY: moto-start
 moto-start: venv ## Start the moto AWS emulator on 127.0.0.1:$(MOTO_PORT) (idempotent)
-	@PYTHON=$(PY) $(SCRIPTS)/moto.sh start $(MOTO_PORT) $(MOTO_DIR) $(MOTO_STALE)
+	@PYTHON=$(PY) $(PYTHON) -m scripts.emulator start $(MOTO_PORT) $(MOTO_DIR) $(MOTO_STALE)
 
 .PHONY: moto-stop
 moto-stop: ## Stop the moto server started by moto-start (the emulated stack is gone with it)
-	@$(SCRIPTS)/moto.sh stop $(MOTO_DIR) $(MOTO_STALE)
+	@$(PYTHON) -m scripts.emulator stop $(MOTO_DIR) $(MOTO_STALE)
 
 .PHONY: checkov-tf
 checkov-tf: checkov-install ## checkov over terraform/ (0 failed checks; skips are justified inline)

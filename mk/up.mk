@@ -40,6 +40,6 @@ golden: register ## Write config/golden.json: a few rows and the champion's exac
 score-pod: venv image-tools moto-start ## Play the scoring CronJob's pod once on the local stack (moto): ENV=staging PERIOD=2011-12
 	@$(MAKE) registry-start >/dev/null
 	@$(MOTO_CREDS) bucket=$$(MAKE=$(MAKE) PYTHON=$(PY) MOTO_ENDPOINT=$(MOTO_ENDPOINT) MOTO_DIR=$(MOTO_DIR) \
-	    $(SCRIPTS)/stage.sh '$(or $(PERIOD),2011-12)') && \
+	    $(PYTHON) -m scripts.stage '$(or $(PERIOD),2011-12)') && \
 	  $(GITOPS) score-pod $(UP_ARGS) --period '$(or $(PERIOD),2011-12)' --bucket "$$bucket" \
 	    --endpoint-url $(MOTO_ENDPOINT) --ca-bundle $(MOTO_DIR)/cert.pem

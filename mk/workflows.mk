@@ -54,7 +54,7 @@ wf-lint: wf-actionlint wf-shellcheck wf-schema wf-checkov wf-policy ## All workf
 
 .PHONY: wf-targets
 wf-targets: ## Fail if a workflow calls a make target that does not exist
-	@MAKE=$(MAKE) $(SCRIPTS)/wf-targets.sh $(WORKFLOWS)
+	@MAKE=$(MAKE) $(PYTHON) -m scripts.wf_targets $(WORKFLOWS)
 
 # What `make push` and `make sbom` wrote (IMAGE_OUT: mk/common.mk).
 PUSHED_REF_FILE = $(IMAGE_OUT)/image-ref.txt
@@ -86,7 +86,7 @@ wf-comment: wf-model-report ## Post (or update) the model report as a PR comment
 
 .PHONY: wf-plan
 wf-plan: ## make tf-plan ENV=<env>, output kept in build/plan-<env>.md for the PR comment
-	@MAKE=$(MAKE) $(SCRIPTS)/wf-plan.sh '$(ENV)'
+	@MAKE=$(MAKE) $(PYTHON) -m scripts.wf_plan '$(ENV)'
 
 .PHONY: wf-plan-comment
 wf-plan-comment: ## Post (or update) the plans in build/plan-*.md as one PR comment: PR=<number>

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.fixtures.shared import finish_run
 from tests.model_cli import model_cli
 
 REPO = Path(__file__).resolve().parents[1]
@@ -42,6 +43,26 @@ SLOW_FIXTURES = {
 }
 
 
+# Tests that must share one xdist worker (`make test` runs `--dist loadgroup`), by module or
+# by session fixture, first match wins. Modules: they run terraform on the run's one applied
+# state (its lock admits one command at a time), or play pods whose names and host ports come
+# from the manifests. Fixtures: costly, per worker, and used by a handful of tests, which
+# would otherwise pay for them on every worker.
+XDIST_GROUPS = {
+    "tests/terraform/test_tf_local_stack.py": "tf-local-state",
+    "tests/image/test_image_play.py": "kube-play",
+    "tf_offline_runs": "tf-offline",
+    "mlflow_server": "mlflow-server",
+    "shifted_run": "retrain-shifted",
+}
+
+
+def xdist_group(item: pytest.Item) -> str | None:
+    names = {item.nodeid.split("::", 1)[0], *getattr(item, "fixturenames", ())}
+    return next((group for key, group in XDIST_GROUPS.items() if key in names), None)
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist's own hook reads the marks
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     unmarked = [
         item.nodeid
@@ -54,6 +75,16 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             "These tests start a server, emulator, container or Spark, or train a model: mark them "
             f"@pytest.mark.slow: {', '.join(unmarked)}"
         )
+    for item in items:
+        group = xdist_group(item)
+        if group:
+            item.add_marker(pytest.mark.xdist_group(group))
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """The run is over (every xdist worker too): stop the shared servers, run the clean-ups."""
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        finish_run(session.config._tmp_path_factory.getbasetemp())
 
 
 @pytest.fixture
