@@ -3,8 +3,8 @@ per checkout on loopback, kept between make calls so that `make tf-apply ENV=loc
 followed by `make tf-plan ENV=local`. Buckets deny requests without TLS, hence the
 throw-away certificate (scripts/moto_tls.py).
 
-    python -m scripts.emulator start PORT DIR [STALE...]   idempotent: a running server is left alone
-    python -m scripts.emulator stop DIR [STALE...]         the emulated stack is gone with the server
+    python -m scripts.emulator start PORT DIR [STALE...]   (a running server is left alone)
+    python -m scripts.emulator stop DIR [STALE...]         (the emulated stack goes with it)
 
 DIR keeps the certificate, key, pid and log. STALE paths (Terraform state of the emulated
 stack) are removed when a new server starts and when it stops: they describe a dead one.

@@ -67,7 +67,7 @@ class Terraform:
 def need(env: dict[str, str], name: str, hint: str) -> str:
     value = env.get(name, "")
     if not value:
-        raise Refusal(f"Set {name} {hint}.")
+        raise Refusal(f"Set {name}{hint}.")
     return value
 
 
@@ -84,13 +84,13 @@ class Environment:
     @classmethod
     def of(cls, name: str, env: dict[str, str]) -> Environment:
         if name == "local":
-            endpoint = need(env, "MOTO_ENDPOINT", "(make moto-start prints it)")
+            endpoint = need(env, "MOTO_ENDPOINT", " (make moto-start prints it)")
             return cls(name, REPO / "terraform/envs/local", ["-var", f"aws_endpoint={endpoint}"])
         tfvars = REPO / "terraform/envs" / name / "terraform.tfvars"
         if not tfvars.is_file():
             raise Refusal(f"No environment {name} (no {tfvars}).")
         bucket = need(
-            env, "TF_STATE_BUCKET", f"to the state bucket made by 'make tf-bootstrap ENV={name}'"
+            env, "TF_STATE_BUCKET", f" to the state bucket made by 'make tf-bootstrap ENV={name}'"
         )
         flags = ["-var", f"environment={name}", "-var", f"state_bucket={bucket}"]
         flags.append(f"-var-file={tfvars}")
@@ -192,7 +192,7 @@ def destroy(tf: Terraform, name: str) -> None:
             "tf-destroy only runs for ENV=local; staging and prod are destroyed by a reviewed"
             " change, not a make target."
         )
-    moto_dir = need(tf.env, "MOTO_DIR", "(where moto.pid is)")
+    moto_dir = need(tf.env, "MOTO_DIR", " (where moto.pid is)")
     if not (Path(moto_dir) / "moto.pid").is_file():
         print("moto is not running: the local stack is already gone.")
         return
@@ -213,7 +213,7 @@ def bootstrap(tf: Terraform, name: str) -> None:
 
     tf.env["TF_DATA_DIR"] = str(tf.build / f"bootstrap-{name}")
     if name == "local":
-        endpoint = need(tf.env, "MOTO_ENDPOINT", "(make moto-start prints it)")
+        endpoint = need(tf.env, "MOTO_ENDPOINT", " (make moto-start prints it)")
         bucket = tf.env.get("TF_STATE_BUCKET") or "bikeshare-tfstate-local"
         tf_bootstrap.bootstrap(tf, "local", bucket, endpoint)
     else:
