@@ -4,14 +4,14 @@
 # The server (tests, `make mlflow-ui`) lives in a virtualenv of its own: mlflow 3.17.2 wants
 # pyarrow<26 while the project pins 26.0.1; the project itself needs only mlflow-skinny.
 MLFLOW_VERSION := 3.17.2
-MLFLOW_VENV := .venv-mlflow
-export MLFLOW_SERVER := $(CURDIR)/$(MLFLOW_VENV)/bin/mlflow
+# boto3: the server writes artifacts to the S3 bucket (moto in the tests).
+MLFLOW_SERVER_PACKAGES := mlflow==$(MLFLOW_VERSION) boto3==1.44.5
+MLFLOW_VENV := $(CACHE_DIR)/venv-mlflow-$(MLFLOW_VERSION)-boto3-1.44.5
+export MLFLOW_SERVER := $(MLFLOW_VENV)/bin/mlflow
 MLFLOW_PORT ?= 5000
 
 $(MLFLOW_SERVER):
-	$(PYTHON) -m venv $(MLFLOW_VENV)
-	# boto3: the server writes artifacts to the S3 bucket (moto in the tests).
-	$(MLFLOW_VENV)/bin/pip install --quiet 'mlflow==$(MLFLOW_VERSION)' 'boto3==1.44.5'
+	$(call tool_venv,$(MLFLOW_VENV),$(MLFLOW_SERVER_PACKAGES))
 
 .PHONY: mlflow-server-install
 mlflow-server-install: $(MLFLOW_SERVER) ## Install the MLflow server in its own virtualenv

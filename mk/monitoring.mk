@@ -8,6 +8,7 @@ monitoring-tools: ## Install Prometheus (with promtool) and Alertmanager from De
 	$(call apt_require,prometheus prometheus-alertmanager)
 
 TEST_TOOLS += monitoring-tools
+TEST_FAST_TOOLS += monitoring-tools
 
 .PHONY: monitoring-reference
 monitoring-reference: register ## Write the champion's prediction reference into the PrometheusRule (after a retrain)

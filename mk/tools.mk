@@ -3,11 +3,8 @@
 # Debian packages go through $(call apt_require,...) from mk/common.mk.
 
 # checkov pins an old boto3, so it lives in a virtualenv of its own ($(CHECKOV_VENV)).
-CHECKOV_VERSION := 3.3.30
-
 $(CHECKOV):
-	$(PYTHON) -m venv $(CHECKOV_VENV)
-	$(CHECKOV_VENV)/bin/pip install --quiet 'checkov==$(CHECKOV_VERSION)'
+	$(call tool_venv,$(CHECKOV_VENV),checkov==$(CHECKOV_VERSION))
 
 .PHONY: checkov-install
 checkov-install: $(CHECKOV) ## Install checkov $(CHECKOV_VERSION) in its own virtualenv

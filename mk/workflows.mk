@@ -16,6 +16,7 @@ wf-tools: venv ## Install what the workflow checks need (shellcheck from Debian)
 	$(call apt_require,shellcheck)
 
 TEST_TOOLS += wf-tools
+TEST_FAST_TOOLS += wf-tools
 
 .PHONY: wf-actionlint
 wf-actionlint: wf-tools ## actionlint (with shellcheck) on .github/workflows
