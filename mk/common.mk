@@ -22,7 +22,7 @@ PY := $(BIN)/python
 # once under a lock (two checkouts may ask at the same time); DIR names the versions.
 tool_venv = mkdir -p $(CACHE_DIR) && flock $(1).lock sh -c \
 	'test -f $(1)/.complete || { $(PYTHON) -m venv $(1) && $(1)/bin/pip install --quiet $(2) && touch $(1)/.complete; }'
-# checkov pins an old boto3, so it lives in a virtualenv of its own (made by mk/tools.mk).
+# checkov pins an old boto3, so it lives in a virtualenv of its own (made by mk/python.mk).
 CHECKOV_VERSION := 3.3.30
 CHECKOV_VENV := $(CACHE_DIR)/venv-checkov-$(CHECKOV_VERSION)
 export CHECKOV := $(CHECKOV_VENV)/bin/checkov

@@ -1,4 +1,4 @@
-##@ Monitoring
+##@ monitoring/: rules, alerts and the tools that test them
 # Monitoring (see monitoring/README.md): Prometheus and Alertmanager from Debian for the rule
 # tests, the prediction reference of the champion, and the rule file an overlay ships.
 MONITORING_ENV ?= staging

@@ -1,4 +1,4 @@
-##@ Python, lint and tests
+##@ tests/: the virtualenv, lint, the test tiers and the tools they need
 # Virtualenv with pinned dependencies; rebuilt only when pyproject.toml changes.
 PYTEST_ARGS ?=
 EXTRAS := dev,terraform,gitops,workflows,image,batch,bench,tracking
@@ -49,3 +49,15 @@ test-fast: venv ## Fast tests only (-m "not slow", under 60 s once set up), afte
 .PHONY: clean
 clean: ## Remove build outputs (keeps the virtualenv)
 	rm -rf build .pytest_cache .ruff_cache
+
+# Tools the checks need, installed on demand. A missing tool is a clear failure, never a skip.
+# Debian packages go through $(call apt_require,...) from mk/common.mk.
+
+# checkov pins an old boto3, so it lives in a virtualenv of its own ($(CHECKOV_VENV)).
+$(CHECKOV):
+	$(call tool_venv,$(CHECKOV_VENV),checkov==$(CHECKOV_VERSION))
+
+.PHONY: checkov-install
+checkov-install: $(CHECKOV) ## Install checkov $(CHECKOV_VERSION) in its own virtualenv
+
+TEST_TOOLS += checkov-install

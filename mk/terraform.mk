@@ -1,4 +1,4 @@
-##@ Terraform and the AWS emulator
+##@ terraform/: plan, apply and the AWS emulator
 # Terraform targets (see terraform/README.md).
 TF ?= terraform
 TF_DIR := terraform

@@ -1,4 +1,4 @@
-##@ Run what git pins (podman kube play)
+##@ argocd/: the overlays played here (podman kube play), verified, scored
 # Run what git pins (see argocd/README.md "Run it here"): play an environment's overlay with
 # podman kube play, verify it with its verification Job, play the scoring CronJob's pod.
 # The image targets (mk/image.mk) provide the loopback registry and the signature policy.

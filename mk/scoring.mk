@@ -1,4 +1,4 @@
-##@ Batch scoring
+##@ scoring/: batch scoring and the Spark backfill
 # Batch scoring (see scoring/README.md): one period from S3 with the champion, and a Spark backfill.
 MAX_REJECT_RATE ?= 0.05
 SPARK_MASTER ?= local[2]
