@@ -45,29 +45,29 @@ image: venv base-image ## Containerize the current bento on the recorded base; p
 
 .PHONY: registry-start
 registry-start: image-tools ## Start the loopback OCI registry on 127.0.0.1:$(REGISTRY_PORT)
-	@bash image/registry.sh start $(REGISTRY_PORT) $(REGISTRY_DIR)
+	@$(PYTHON) -m scripts.registry start $(REGISTRY_PORT) $(REGISTRY_DIR)
 
 .PHONY: registry-stop
 registry-stop: ## Stop the loopback OCI registry
-	@bash image/registry.sh stop $(REGISTRY_DIR)
+	@$(PYTHON) -m scripts.registry stop $(REGISTRY_DIR)
 
 .PHONY: push
 push: ## Push the built image; record and check its digest (build/image-digest.txt, image-ref.txt)
 	@test -s $(IMAGE_RECORD) || $(MAKE) image
 	@if [ "$(REGISTRY)" = "$(LOCAL_REGISTRY)" ]; then $(MAKE) registry-start; fi
-	@. $(abspath $(IMAGE_RECORD)) && bash image/push.sh "$$IMAGE_NAME" $(REGISTRY) $(IMAGE_REPO) \
+	@. $(abspath $(IMAGE_RECORD)) && $(PYTHON) -m scripts.push "$$IMAGE_NAME" $(REGISTRY) $(IMAGE_REPO) \
 		"$(if $(TAG),$(TAG),$${IMAGE_NAME##*:})" $(IMAGE_OUT) && \
 		echo "  image size: $$((IMAGE_SIZE_BYTES / 1000000)) MB uncompressed ($$IMAGE_NAME)"
 
 .PHONY: sign
 sign: ## Sign the pushed image by digest (SIGNER=gpg here: throwaway key + policy; cosign in CI)
 	@test -s $(IMAGE_OUT)/image-ref.txt || { echo "Nothing pushed yet: run make push." >&2; exit 1; }
-	@bash image/sign.sh $(SIGNER) "$$(cat $(IMAGE_OUT)/image-ref.txt)" $(IMAGE_SCRATCH) $(IMAGE_OUT)
+	@$(PYTHON) -m scripts.sign $(SIGNER) "$$(cat $(IMAGE_OUT)/image-ref.txt)" $(IMAGE_SCRATCH) $(IMAGE_OUT)
 
 .PHONY: sbom
 sbom: venv ## CycloneDX SBOM of the image (Debian + Python packages, model card): build/release/sbom.cdx.json
 	@test -s $(IMAGE_RECORD) || { echo "No image built yet: run make image." >&2; exit 1; }
-	@. $(abspath $(IMAGE_RECORD)) && PYTHON=$(PY) SYFT=$(BIN)/syft bash image/sbom.sh "$$IMAGE_ID" \
+	@. $(abspath $(IMAGE_RECORD)) && PYTHON=$(PY) SYFT=$(BIN)/syft $(PYTHON) -m scripts.sbom_scan "$$IMAGE_ID" \
 		$(IMAGE_OUT)/release/sbom.cdx.json
 
 .PHONY: image-run

@@ -256,7 +256,7 @@ def _unsigned(repo, registry, **_):
 def _never_ready(repo, registry, scratch, out, **_):
     """Signed, but an image that does not serve (the bare base: its shell exits at once)."""
     ref = _push("localhost/bikeshare-base:bookworm", registry, "never-ready")
-    run("bash", str(REPO / "image/sign.sh"), "gpg", ref, str(scratch), str(out))
+    run(sys.executable, "-m", "scripts.sign", "gpg", ref, str(scratch), str(out))
     _pin(repo, ref)
 
 
