@@ -36,6 +36,7 @@ def test_start_is_idempotent_and_stop_clears_stale_state(tmp_path, capsys):
     assert "moto stopped" in capsys.readouterr().out
 
 
+@pytest.mark.slow  # starts moto (which then fails to bind)
 def test_a_server_that_cannot_start_says_where_its_log_is(tmp_path, capsys):
     """A port already taken: the child exits, the caller gets one sentence and exit 1."""
     with socket.socket() as taken:
