@@ -44,7 +44,7 @@ test: lint ## Run the whole test suite (lint first; TEST_WORKERS=$(TEST_WORKERS)
 test-fast: venv ## Fast tests only (-m "not slow", under 60 s once set up), after ruff
 	@$(MAKE) $(TEST_FAST_TOOLS)
 	$(BIN)/ruff check .
-	$(BIN)/pytest -m "not slow" $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(TEST_WORKERS) -m "not slow" $(PYTEST_ARGS)
 
 .PHONY: clean
 clean: ## Remove build outputs (keeps the virtualenv)
