@@ -43,26 +43,14 @@ SLOW_FIXTURES = {
 }
 
 
-# Tests that must share one xdist worker (`make test` runs `--dist loadgroup`), by module or
-# by session fixture, first match wins. Modules: they run terraform on the run's one applied
-# state (its lock admits one command at a time), or play pods whose names and host ports come
-# from the manifests. Fixtures: costly, per worker, and used by a handful of tests, which
-# would otherwise pay for them on every worker.
-XDIST_GROUPS = {
-    "tests/terraform/test_tf_local_stack.py": "tf-local-state",
-    "tests/image/test_image_play.py": "kube-play",
-    "tf_offline_runs": "tf-offline",
-    "mlflow_server": "mlflow-server",
-    "shifted_run": "retrain-shifted",
-}
+# `make test` runs on xdist workers with `--dist loadfile`: a test module runs whole in one
+# worker, so its module fixtures start once and modules that act on one shared thing stay
+# serial (test_tf_local_stack.py runs terraform on the run's one applied state, whose lock
+# admits one command at a time; test_image_play.py plays pods named by the manifests).
+# (`--dist loadgroup` with xdist_group marks would be finer, but pytest-xdist 3.8.0 groups by
+# rewriting item._nodeid, which pytest 9.2 no longer reads: the marks are silently ignored.)
 
 
-def xdist_group(item: pytest.Item) -> str | None:
-    names = {item.nodeid.split("::", 1)[0], *getattr(item, "fixturenames", ())}
-    return next((group for key, group in XDIST_GROUPS.items() if key in names), None)
-
-
-@pytest.hookimpl(tryfirst=True)  # before xdist's own hook reads the marks
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     unmarked = [
         item.nodeid
@@ -75,10 +63,6 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             "These tests start a server, emulator, container or Spark, or train a model: mark them "
             f"@pytest.mark.slow: {', '.join(unmarked)}"
         )
-    for item in items:
-        group = xdist_group(item)
-        if group:
-            item.add_marker(pytest.mark.xdist_group(group))
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:

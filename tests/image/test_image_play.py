@@ -22,7 +22,7 @@ from tests.image.conftest import REPO, run
 
 pytestmark = pytest.mark.slow
 
-PORT, OTHER_PORT = 3111, 3112  # hostPorts; the module runs in one xdist worker (tests/conftest.py)
+PORT, OTHER_PORT = 3111, 3112  # hostPorts; one module, one xdist worker (loadfile)
 
 
 def git(repo: Path, *args: str) -> str:
