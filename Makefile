@@ -5,26 +5,21 @@
 # AWS emulator) and comes first; then one fragment per area, by name. A fragment uses only
 # its own variables and common.mk's. Recipes longer than a few lines are scripts in scripts/
 # that a person can run and read; make passes them their arguments.
-# A new area: write mk/<area>.mk (start it with a `##@ Area` heading) and add one line here.
+# A new area: write mk/<area>.mk (start it with a `##@ <folder>/: what` heading naming the
+# folder it drives) and add one line here.
 include mk/common.mk
 include mk/python.mk
-include mk/tools.mk
 include mk/model.mk
-include mk/retrain.mk
-include mk/batch.mk
+include mk/scoring.mk
 include mk/image.mk
 include mk/terraform.mk
 include mk/gitops.mk
+include mk/kubeplay.mk
+include mk/platform.mk
+include mk/monitoring.mk
 include mk/workflows.mk
 include mk/bench.mk
-include mk/platform.mk
-include mk/hygiene.mk
-include mk/monitoring.mk
-include mk/mlflow.mk
-include mk/sagemaker.mk
-include mk/postman.mk
-include mk/lambda.mk
-include mk/up.mk
+include mk/bento.mk
 include mk/feedback.mk
 include mk/review.mk
 include mk/dayone.mk

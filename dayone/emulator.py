@@ -26,7 +26,7 @@ import boto3
 from botocore.config import Config
 
 REPO = Path(__file__).resolve().parent.parent
-LAUNCHER = REPO / "terraform" / "scripts"
+LAUNCHER = REPO / "scripts"  # moto_server.py and moto_tls.py
 ACCOUNT = "123456789012"  # moto's account
 REGION = "us-east-1"
 ADMIN_ROLE = "day-one-admin"

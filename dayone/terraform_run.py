@@ -27,12 +27,9 @@ class Terraform:
                 ".terraform*", "*.tfstate*", "tf_resources.json", "*.generated"
             ),
         )
-        config = subprocess.run(
-            [str(REPO / "terraform" / "scripts" / "cli-config.sh")],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.strip()
+        from scripts import cli_config
+
+        config = str(cli_config.write_config() or "")
         self.base_env = {"TF_IN_AUTOMATION": "1", "TF_INPUT": "0", "TF_CLI_ARGS": "-no-color"}
         if config:
             self.base_env["TF_CLI_CONFIG_FILE"] = config

@@ -1,7 +1,7 @@
 """Finish the image SBOM: syft's Debian and Python packages + the model and its training data.
 
 Usage: python -m image.sbom SYFT_BOM OUT --image-id ID --model-dir DIR
-syft (image/sbom.sh) lists what is installed in the image; this adds what syft cannot see:
+syft (scripts/sbom_scan.py) lists what is installed in the image; this adds what syft cannot see:
 the champion model as a CycloneDX machine-learning component with its model card (metrics on
 the holdout, per slice, the data fingerprint) and the training data as a data component. The
 model card is read from the champion record (model.record), checked against the model the image

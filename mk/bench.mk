@@ -1,4 +1,4 @@
-##@ Benchmarks
+##@ bench/: benchmarks
 # Serving benchmark and robustness runs (see bench/README.md). Not tests: figures, not verdicts.
 FUZZ_EXAMPLES ?= 300
 

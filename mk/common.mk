@@ -9,14 +9,23 @@ export BENTOML_DO_NOT_TRACK := true
 # A repository-local BentoML store keeps models and bentos out of the user's home.
 export BENTOML_HOME ?= $(CURDIR)/.bentoml
 
+# Kept between runs and shared by every checkout of this user, keyed by what they hold:
+# pinned tools' virtualenvs, the Debian base image's record and packages, uv's downloads.
+CACHE_DIR ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/bikeshare-gitops
+
 # Python: the interpreter that creates virtualenvs, and the project's virtualenv.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(CURDIR)/$(VENV)/bin
 PY := $(BIN)/python
-# checkov pins an old boto3, so it lives in a virtualenv of its own (made by mk/tools.mk).
-CHECKOV_VENV := .venv-checkov
-export CHECKOV := $(CURDIR)/$(CHECKOV_VENV)/bin/checkov
+# $(call tool_venv,DIR,PACKAGE==VERSION ...): a virtualenv of pinned packages in DIR, made
+# once under a lock (two checkouts may ask at the same time); DIR names the versions.
+tool_venv = mkdir -p $(CACHE_DIR) && flock $(1).lock sh -c \
+	'test -f $(1)/.complete || { $(PYTHON) -m venv $(1) && $(1)/bin/pip install --quiet $(2) && touch $(1)/.complete; }'
+# checkov pins an old boto3, so it lives in a virtualenv of its own (made by mk/python.mk).
+CHECKOV_VERSION := 3.3.30
+CHECKOV_VENV := $(CACHE_DIR)/venv-checkov-$(CHECKOV_VERSION)
+export CHECKOV := $(CHECKOV_VENV)/bin/checkov
 
 # Directories: versioned data, recipes too long for make, outputs of push/sign/sbom
 # (tests point IMAGE_OUT at a temporary directory).
@@ -45,20 +54,16 @@ MOTO_DIR := $(CURDIR)/build/moto
 MOTO_CREDS = export AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_REGION=us-east-1 \
 	AWS_DEFAULT_REGION=us-east-1 AWS_CA_BUNDLE=$(MOTO_DIR)/cert.pem;
 
-# Tools the checks need, installed on demand: each fragment adds `TEST_TOOLS += target`.
+# Tools the checks need, installed on demand: each fragment adds `TEST_TOOLS += target`
+# (make test installs them, in parallel) and, when a test of make test-fast needs it,
+# `TEST_FAST_TOOLS += target`.
 TEST_TOOLS :=
+TEST_FAST_TOOLS :=
 
-# $(call apt_require,pkg ...): install missing Debian packages when running as root,
-# otherwise stop with the command to run. A missing tool is a clear failure, never a skip.
-define apt_require
-	@missing=""; for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
-	if [ -n "$$missing" ]; then \
-	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	    echo "Installing Debian packages:$$missing"; \
-	    apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
-	  else echo "Missing Debian packages:$$missing; run: sudo apt-get install$$missing" >&2; exit 1; fi; \
-	fi
-endef
+# $(call apt_require,pkg ...): install missing Debian packages when running as root (waiting
+# for another apt process's lock), otherwise stop with the command to run. A missing tool is a
+# clear failure, never a skip.
+apt_require = @$(PYTHON) -m scripts.apt_require $(1)
 
 # Shared by the image, gitops and run-here fragments: container scratch (registry storage,
 # keys, signatures, policy; tests use their own), the gitops CLI, the period to score.

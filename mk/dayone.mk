@@ -1,4 +1,4 @@
-##@ Day one on a new account
+##@ dayone/: day one on a new account (rehearse on moto, doctor)
 # The rehearsal of day one on moto under each role's own credentials, and the checks of the
 # prerequisites a person sets up by hand (docs/day-one.md lists the same steps in order).
 IAM_SIMULATE_SRC := scripts/iam-simulate

@@ -1,4 +1,4 @@
-##@ Feedback: new data, drift and bad deploys into PRs
+##@ intake/: new data, drift and bad deploys into PRs (and autorollback/)
 # What watches the service turned into PRs (docs/operating.md): the landing prefix into data
 # PRs (intake/), a drift dispatch into the retrain's new month, an alert after a promotion
 # into a rollback PR (autorollback/).

@@ -1,4 +1,4 @@
-##@ GitOps: render, pin, promote, roll back
+##@ gitops/: render, pin, promote, roll back
 # GitOps targets (see argocd/README.md). Each is a thin call of `python -m gitops`.
 # Node modules with the Argo CD JSON schemas (tests/gitops/argo_schema), outside the tree.
 export ARGO_SCHEMA_MODULES := $(CURDIR)/build/gitops-node

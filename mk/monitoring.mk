@@ -1,4 +1,4 @@
-##@ Monitoring
+##@ monitoring/: rules, alerts and the tools that test them
 # Monitoring (see monitoring/README.md): Prometheus and Alertmanager from Debian for the rule
 # tests, the prediction reference of the champion, and the rule file an overlay ships.
 MONITORING_ENV ?= staging
@@ -8,6 +8,7 @@ monitoring-tools: ## Install Prometheus (with promtool) and Alertmanager from De
 	$(call apt_require,prometheus prometheus-alertmanager)
 
 TEST_TOOLS += monitoring-tools
+TEST_FAST_TOOLS += monitoring-tools
 
 .PHONY: monitoring-reference
 monitoring-reference: register ## Write the champion's prediction reference into the PrometheusRule (after a retrain)

@@ -1,4 +1,4 @@
-##@ Platform: account values, cluster registrations, Argo CD
+##@ platform_setup/: account values, cluster registrations, Argo CD
 # Day one on a real account (argocd/README.md "Day one"): account values from one file, the
 # Terraform → Argo CD hand-over (gitops-bridge), and the pinned Argo CD install.
 PLATFORM = $(PY) -m platform_setup

@@ -1,4 +1,4 @@
-##@ Review
+##@ prbodies/: the PR bodies CI posts, rendered and photographed
 # What a reviewer reads, checked as pictures (see docs/reviewing.md).
 PR_BODIES_OUT ?= build/pr-bodies
 

@@ -1,4 +1,4 @@
-##@ Terraform and the AWS emulator
+##@ terraform/: plan, apply and the AWS emulator
 # Terraform targets (see terraform/README.md).
 TF ?= terraform
 TF_DIR := terraform
@@ -11,10 +11,10 @@ TF_STATE_BUCKET ?=
 # The sha256 of the reviewed saved plan (tf-apply-plan refuses any other file).
 PLAN_SHA256 ?=
 
-# The recipes are in scripts/tf.sh and scripts/moto.sh; ENV, ports and the emulator's
+# The recipes are scripts/tf.py and scripts/emulator.py; ENV, ports and the emulator's
 # endpoint, directory and fake credentials (MOTO_*) come from mk/common.mk.
 TF_SH = TF=$(TF) TF_BUILD=$(TF_BUILD) TF_STATE_BUCKET=$(TF_STATE_BUCKET) \
-	MOTO_ENDPOINT=$(MOTO_ENDPOINT) MOTO_DIR=$(MOTO_DIR) $(SCRIPTS)/tf.sh
+	MOTO_ENDPOINT=$(MOTO_ENDPOINT) MOTO_DIR=$(MOTO_DIR) $(PYTHON) -m scripts.tf
 # ENV=local runs against moto with its credentials; staging and prod against real AWS.
 TF_ENV_CREDS = $(if $(filter local,$(ENV)),$(MOTO_CREDS))
 TF_ENV_DEPS = $(if $(filter local,$(ENV)),moto-start)
@@ -35,7 +35,7 @@ tf-fmt: ## Format Terraform files in place
 
 .PHONY: tf-docs
 tf-docs: venv ## Regenerate the inputs/outputs tables of the module READMEs
-	$(PY) $(TF_DIR)/scripts/module_docs.py $(wildcard $(TF_DIR)/modules/*)
+	$(PY) $(SCRIPTS)/module_docs.py $(wildcard $(TF_DIR)/modules/*)
 
 .PHONY: tf-validate
 tf-validate: ## terraform validate every module and root (no backend, no credentials)
@@ -78,11 +78,11 @@ tf-bootstrap: tf-check-env ## Create the S3 state bucket of ENV and move its own
 
 .PHONY: moto-start
 moto-start: venv ## Start the moto AWS emulator on 127.0.0.1:$(MOTO_PORT) (idempotent)
-	@PYTHON=$(PY) $(SCRIPTS)/moto.sh start $(MOTO_PORT) $(MOTO_DIR) $(MOTO_STALE)
+	@PYTHON=$(PY) $(PYTHON) -m scripts.emulator start $(MOTO_PORT) $(MOTO_DIR) $(MOTO_STALE)
 
 .PHONY: moto-stop
 moto-stop: ## Stop the moto server started by moto-start (the emulated stack is gone with it)
-	@$(SCRIPTS)/moto.sh stop $(MOTO_DIR) $(MOTO_STALE)
+	@$(PYTHON) -m scripts.emulator stop $(MOTO_DIR) $(MOTO_STALE)
 
 .PHONY: checkov-tf
 checkov-tf: checkov-install ## checkov over terraform/ (0 failed checks; skips are justified inline)

@@ -1,4 +1,4 @@
-##@ GitHub workflows
+##@ .github/: workflow checks, supply chain and the glue the workflows call
 # GitHub Actions: checks of .github/workflows, and the small glue targets the workflows call
 # (see .github/README.md for the map). Every workflow step is a make target from this repo.
 # Overridable so the tests can point the same targets at broken fixtures.
@@ -16,6 +16,7 @@ wf-tools: venv ## Install what the workflow checks need (shellcheck from Debian)
 	$(call apt_require,shellcheck)
 
 TEST_TOOLS += wf-tools
+TEST_FAST_TOOLS += wf-tools
 
 .PHONY: wf-actionlint
 wf-actionlint: wf-tools ## actionlint (with shellcheck) on .github/workflows
@@ -55,7 +56,7 @@ wf-lint: wf-actionlint wf-shellcheck wf-schema wf-checkov wf-policy ## All workf
 
 .PHONY: wf-targets
 wf-targets: ## Fail if a workflow calls a make target that does not exist
-	@MAKE=$(MAKE) $(SCRIPTS)/wf-targets.sh $(WORKFLOWS)
+	@MAKE=$(MAKE) $(PYTHON) -m scripts.wf_targets $(WORKFLOWS)
 
 # What `make push` and `make sbom` wrote (IMAGE_OUT: mk/common.mk).
 PUSHED_REF_FILE = $(IMAGE_OUT)/image-ref.txt
@@ -88,7 +89,7 @@ wf-comment: wf-model-report ## Post (or update) the model report as a PR comment
 
 .PHONY: wf-plan
 wf-plan: ## make tf-plan ENV=<env>, output kept in build/plan-<env>.md for the PR comment
-	@MAKE=$(MAKE) $(SCRIPTS)/wf-plan.sh '$(ENV)'
+	@MAKE=$(MAKE) $(PYTHON) -m scripts.wf_plan '$(ENV)'
 
 .PHONY: wf-plan-comment
 wf-plan-comment: ## Post (or update) the plans in build/plan-*.md as one PR comment: PR=<number>
@@ -135,3 +136,38 @@ wf-plan-save: ## make tf-plan-save ENV=<env>; its sha256 to GITHUB_OUTPUT, the p
 	@echo "sha256=$$(cat build/terraform/plan-$(ENV).tfplan.sha256)" >>"$${GITHUB_OUTPUT:-/dev/stdout}"
 	@{ echo "### Saved plan $(ENV) (sha256 $$(cat build/terraform/plan-$(ENV).tfplan.sha256))"; \
 	  echo '```'; cat build/terraform/plan-$(ENV).txt; echo '```'; } >>"$${GITHUB_STEP_SUMMARY:-/dev/stdout}"
+
+# Repository hygiene: workflow security audit (zizmor) and pre-commit (see CONTRIBUTING.md).
+
+# Offline: zizmor's online audits (known-vulnerable actions, impostor commits) need GitHub.
+.PHONY: zizmor
+zizmor: venv ## zizmor (offline, default persona) on .github/workflows and dependabot.yml: 0 findings
+	$(BIN)/zizmor --offline --no-progress .github/workflows/ .github/dependabot.yml
+
+.PHONY: pre-commit-install
+pre-commit-install: venv ## Run `make lint`'s checks on every git commit (pre-commit hooks)
+	$(BIN)/pre-commit install
+
+# What `make push` recorded, split for actions/attest-build-provenance (release workflow).
+PROVENANCE_REF_FILE = $(or $(IMAGE_OUT),build)/image-ref.txt
+
+.PHONY: wf-provenance-subject
+wf-provenance-subject: ## Hand name= and digest= of the pushed image to the provenance step (GITHUB_OUTPUT)
+	@test -s $(PROVENANCE_REF_FILE) || { echo "No $(PROVENANCE_REF_FILE): run make push first." >&2; exit 1; }
+	@ref=$$(cat $(PROVENANCE_REF_FILE)); \
+	case $$ref in *@sha256:*) ;; *) echo "$(PROVENANCE_REF_FILE) holds '$$ref', not NAME@sha256:…" >&2; exit 1;; esac; \
+	printf 'name=%s\ndigest=%s\n' "$${ref%@*}" "$${ref#*@}" >>"$${GITHUB_OUTPUT:-/dev/stdout}"
+
+# Report plots where reviewers read them: uploaded to the report-assets branch, linked by
+# commit (the PR body and the sticky comment cannot show relative images).
+REPORT_IMAGE_BASE_FILE := build/report-image-base.txt
+
+.PHONY: wf-report-images
+wf-report-images: ## Upload this run's report plots (branch report-assets); their URL in build/report-image-base.txt
+	@rm -f $(REPORT_IMAGE_BASE_FILE)
+	@if [ ! -s build/candidate/gate.json ]; then echo "No build/candidate/gate.json: no plots to upload."; exit 0; fi; \
+	version=$$($(PYTHON) -c 'import json; print(json.load(open("build/candidate/gate.json"))["candidate"]["version"])'); \
+	if ! compgen -G "reports/$$version/*.png" >/dev/null; then echo "No plots in reports/$$version: nothing to upload."; exit 0; fi; \
+	.github/scripts/publish-report-images.sh "reports/$$version" "$${GITHUB_RUN_ID:-local}/$$version" >$(REPORT_IMAGE_BASE_FILE).tmp; \
+	mv $(REPORT_IMAGE_BASE_FILE).tmp $(REPORT_IMAGE_BASE_FILE); \
+	echo "report plots: $$(cat $(REPORT_IMAGE_BASE_FILE))"

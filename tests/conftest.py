@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.fixtures.shared import finish_run
 from tests.model_cli import model_cli
 
 REPO = Path(__file__).resolve().parents[1]
@@ -44,6 +45,14 @@ SLOW_FIXTURES = {
 }
 
 
+# `make test` runs on xdist workers with `--dist loadfile`: a test module runs whole in one
+# worker, so its module fixtures start once and modules that act on one shared thing stay
+# serial (test_tf_local_stack.py runs terraform on the run's one applied state, whose lock
+# admits one command at a time; test_image_play.py plays pods named by the manifests).
+# (`--dist loadgroup` with xdist_group marks would be finer, but pytest-xdist 3.8.0 groups by
+# rewriting item._nodeid, which pytest 9.2 no longer reads: the marks are silently ignored.)
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     unmarked = [
         item.nodeid
@@ -56,6 +65,12 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             "These tests start a server, emulator, container or Spark, or train a model: mark them "
             f"@pytest.mark.slow: {', '.join(unmarked)}"
         )
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """The run is over (every xdist worker too): stop the shared servers, run the clean-ups."""
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        finish_run(session.config._tmp_path_factory.getbasetemp())
 
 
 @pytest.fixture

@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from image import run as image_run
+from tests.fixtures import shared
 
 REPO = Path(__file__).resolve().parents[2]
 TOOLS = ("podman", "buildah", "runc", "skopeo", "docker-registry", "debootstrap", "gpg", "curl")
@@ -85,17 +86,31 @@ def make_vars(image_dirs) -> list[str]:
 
 
 @pytest.fixture(scope="session")
-def built_image(container_tools, champion_in_store, image_dirs, make_vars):
-    """`make image` of a bento built in the session's store; yields the image record."""
-    bentoml = Path(sys.executable).parent / "bentoml"
-    built = run(str(bentoml), "build", "-f", "bento/bentofile.yaml", "--output", "tag", ".")
-    tag = built.stdout.strip().splitlines()[-1].removeprefix("__tag__:")
-    (image_dirs["out"] / "bento-tag.txt").write_text(tag + "\n")
-    result = run("make", "image", *make_vars, timeout=1800)
-    print(result.stdout)
-    record = read_env_file(image_dirs["out"] / "image.env")
-    yield record
-    run("podman", "rmi", "--force", record["IMAGE_ID"], check=False)
+def built_image(container_tools, champion_in_store, image_dirs, make_vars, tmp_path_factory):
+    """`make image` of a bento built in the session's store, once for the whole run (every
+    xdist worker uses the same image); yields the image record, copied into this session's
+    output directory where make push/sign/sbom look for it."""
+
+    def build(out: Path) -> dict:
+        bentoml = Path(sys.executable).parent / "bentoml"
+        built = run(str(bentoml), "build", "-f", "bento/bentofile.yaml", "--output", "tag", ".")
+        tag = built.stdout.strip().splitlines()[-1].removeprefix("__tag__:")
+        (out / "bento-tag.txt").write_text(tag + "\n")
+        mine = ("IMAGE_RECORD=", "BENTO_TAG_FILE=")
+        here = [v for v in make_vars if not v.startswith(mine)]
+        here += [f"IMAGE_RECORD={out / 'image.env'}", f"BENTO_TAG_FILE={out / 'bento-tag.txt'}"]
+        result = run("make", "image", *here, timeout=1800)
+        print(result.stdout)
+        record = read_env_file(out / "image.env")
+        shared.register_cleanup(
+            tmp_path_factory, "image", ["podman", "rmi", "--force", record["IMAGE_ID"]]
+        )
+        return {"dir": str(out)}
+
+    built = Path(shared.once(tmp_path_factory, "image", build)["dir"])
+    for name in ("image.env", "bento-tag.txt"):
+        shutil.copy(built / name, image_dirs["out"] / name)
+    return read_env_file(image_dirs["out"] / "image.env")
 
 
 @pytest.fixture(scope="session")

@@ -22,7 +22,7 @@ from tests.image.conftest import REPO, run
 
 pytestmark = pytest.mark.slow
 
-PORT, OTHER_PORT = 3111, 3112  # this helper's hostPort range (3101-3119)
+PORT, OTHER_PORT = 3111, 3112  # hostPorts; one module, one xdist worker (loadfile)
 
 
 def git(repo: Path, *args: str) -> str:
@@ -295,7 +295,7 @@ def _unsigned(repo, registry, **_):
 def _never_ready(repo, registry, scratch, out, **_):
     """Signed, but an image that does not serve (the bare base: its shell exits at once)."""
     ref = _push("localhost/bikeshare-base:bookworm", registry, "never-ready")
-    run("bash", str(REPO / "image/sign.sh"), "gpg", ref, str(scratch), str(out))
+    run(sys.executable, "-m", "scripts.sign", "gpg", ref, str(scratch), str(out))
     _pin(repo, ref)
 
 

@@ -1,6 +1,7 @@
 """Signature policy, executed: the signed image is accepted; an unsigned one, one signed by
 another key, and the signed one copied to another repository are refused."""
 
+import sys
 import uuid
 
 import pytest
@@ -26,7 +27,6 @@ def test_unsigned_image_is_refused(signed, image_dirs):
     ref, policy, registries_d = signed
     registry = ref.split("/")[0]
     out = image_dirs["out"] / "unsigned"
-    push = str(REPO / "image" / "push.sh")
     # An image of this test's own (a label on the base): no session, earlier or parallel, can
     # have signed its digest, whatever the shared base tag points at on this machine.
     unsigned = f"localhost/bikeshare-unsigned-test:{uuid.uuid4().hex[:12]}"
@@ -37,7 +37,8 @@ def test_unsigned_image_is_refused(signed, image_dirs):
         "podman", "build", "--pull=never", "--label", f"run={unsigned}", "-t", unsigned, "-f", "-",
         str(context), input=containerfile, timeout=600,
     )  # fmt: skip
-    run("bash", push, unsigned, registry, "bikeshare", "unsigned", str(out), timeout=600)
+    run(sys.executable, "-m", "scripts.push", unsigned, registry, "bikeshare", "unsigned", str(out),
+        timeout=600)  # fmt: skip
     result = pull((out / "image-ref.txt").read_text().strip(), policy, registries_d)
     assert result.returncode != 0
     assert "no signature exists" in result.stderr
@@ -46,8 +47,7 @@ def test_unsigned_image_is_refused(signed, image_dirs):
 def test_image_signed_by_another_key_is_refused(signed, image_dirs):
     ref, policy, _ = signed
     other = image_dirs["other-key"]
-    sign = str(REPO / "image" / "sign.sh")
-    run("bash", sign, "gpg", ref, str(other), str(other / "out"), "other")
+    run(sys.executable, "-m", "scripts.sign", "gpg", ref, str(other), str(other / "out"), "other")
     result = pull(ref, policy, other / "registries.d")  # our policy, the other key's signature
     assert result.returncode != 0
     assert "Invalid GPG signature" in result.stderr

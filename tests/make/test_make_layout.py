@@ -129,3 +129,18 @@ def test_fragments_use_only_their_own_and_common_variables():
         others = set().union(*(d for n, d in owners.items() if n != name))
         borrowed += [f"{name}: {v}" for v in sorted(used & others - own - common - BUILTIN)]
     assert borrowed == [], "move these to mk/common.mk or define them in the fragment"
+
+
+def test_each_area_heading_names_the_folder_its_fragment_drives():
+    """`make help` reads like the tree: one fragment per area, headed `folder/: what`."""
+    headings = {}
+    for path in FRAGMENTS:
+        if path.name == "common.mk":
+            continue
+        first = path.read_text().splitlines()[0]
+        match = re.match(r"^##@ ([\w.-]+)/: \S", first)
+        assert match, f"{path.name}: heading {first!r} is not `##@ <folder>/: what`"
+        assert (REPO / match[1]).is_dir(), f"{path.name}: no folder {match[1]}/ in the repository"
+        headings[path.name] = match[1]
+    repeated = {f for f in headings.values() if list(headings.values()).count(f) > 1}
+    assert not repeated, f"more than one fragment drives {sorted(repeated)}"

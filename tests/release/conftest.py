@@ -77,10 +77,13 @@ def _free_port() -> int:
 
 
 def _server_binary() -> Path:
-    found = Path(os.environ.get("MLFLOW_SERVER") or REPO / ".venv-mlflow" / "bin" / "mlflow")
-    if not found.is_file():
-        pytest.fail("the MLflow server is not installed: run `make mlflow-server-install`.")
-    return found
+    found = os.environ.get("MLFLOW_SERVER", "")
+    if not found or not Path(found).is_file():
+        pytest.fail(
+            "the MLflow server is not installed: run `make mlflow-server-install` "
+            "(make test exports MLFLOW_SERVER, its path)."
+        )
+    return Path(found)
 
 
 @pytest.fixture(scope="session")

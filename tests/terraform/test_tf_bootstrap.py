@@ -1,11 +1,12 @@
 """The state bootstrap on moto: bucket first with local state, then the state moves into it."""
 
 import subprocess
+import sys
 
 import boto3
 import pytest
 
-from tests.fixtures.terraform_local import TF_DIR, terraform_env
+from tests.fixtures.terraform_local import REPO, terraform_env
 
 pytestmark = pytest.mark.slow
 
@@ -14,7 +15,8 @@ BUCKET = "bikeshare-tfstate-test"
 
 def _bootstrap(env: dict[str, str], endpoint: str) -> subprocess.Popen:
     return subprocess.Popen(
-        [TF_DIR / "scripts" / "bootstrap.sh", "local", BUCKET, endpoint],
+        [sys.executable, "-m", "scripts.tf_bootstrap", "local", BUCKET, endpoint],
+        cwd=REPO,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-SCRIPT = ROOT / "terraform" / "scripts" / "module_docs.py"
+SCRIPT = ROOT / "scripts" / "module_docs.py"
 
 VARIABLES = """
 variable "node_group" {

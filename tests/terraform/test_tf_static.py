@@ -44,7 +44,7 @@ def test_tf_module_passes_terraform_test_with_mocked_provider(module: Path, tf_o
 
 def test_tf_module_readme_tables_are_up_to_date():
     proc = subprocess.run(
-        [sys.executable, TF_DIR / "scripts" / "module_docs.py", "--check", *MODULES],
+        [sys.executable, TF_DIR.parent / "scripts" / "module_docs.py", "--check", *MODULES],
         capture_output=True,
         text=True,
     )

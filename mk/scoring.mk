@@ -1,4 +1,4 @@
-##@ Batch scoring
+##@ scoring/: batch scoring and the Spark backfill
 # Batch scoring (see scoring/README.md): one period from S3 with the champion, and a Spark backfill.
 MAX_REJECT_RATE ?= 0.05
 SPARK_MASTER ?= local[2]
@@ -7,7 +7,7 @@ BACKFILL_OUT ?= build/backfill
 .PHONY: score
 score: register moto-start ## Score PERIOD=YYYY-MM in the local stack's artifacts bucket (on moto)
 	@$(MOTO_CREDS) MAKE=$(MAKE) PYTHON=$(PY) MOTO_ENDPOINT=$(MOTO_ENDPOINT) MOTO_DIR=$(MOTO_DIR) \
-	  $(SCRIPTS)/score.sh '$(PERIOD)' $(MAX_REJECT_RATE)
+	  $(PYTHON) -m scripts.stage '$(PERIOD)' --score $(MAX_REJECT_RATE)
 
 .PHONY: backfill
 backfill: register ## Score every period in data/ on Spark (master $(SPARK_MASTER)) into $(BACKFILL_OUT)/

@@ -1,4 +1,4 @@
-##@ Run what git pins (podman kube play)
+##@ kubeplay/: the overlays played here (podman kube play), verified, scored
 # Run what git pins (see argocd/README.md "Run it here"): play an environment's overlay with
 # podman kube play, verify it with its verification Job, play the scoring CronJob's pod.
 # The image targets (mk/image.mk) provide the loopback registry and the signature policy.
@@ -42,7 +42,7 @@ golden: register ## Write config/golden.json: a few rows and the champion's exac
 score-pod: venv image-tools moto-start ## Play the scoring CronJob's pod once on the local stack (moto): ENV=staging PERIOD=2011-12
 	@$(MAKE) registry-start >/dev/null
 	@$(MOTO_CREDS) bucket=$$(MAKE=$(MAKE) PYTHON=$(PY) MOTO_ENDPOINT=$(MOTO_ENDPOINT) MOTO_DIR=$(MOTO_DIR) \
-	    $(SCRIPTS)/stage.sh '$(or $(PERIOD),2011-12)') && \
+	    $(PYTHON) -m scripts.stage '$(or $(PERIOD),2011-12)') && \
 	  $(KUBEPLAY) score-pod $(UP_ARGS) --period '$(or $(PERIOD),2011-12)' --bucket "$$bucket" \
 	    --endpoint-url $(MOTO_ENDPOINT) --ca-bundle $(MOTO_DIR)/cert.pem
 
