@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 from dayone.emulator import REGION, REPO, Credentials, Emulator
@@ -50,19 +51,22 @@ class Terraform:
         return {**env, **self.base_env, "TF_DATA_DIR": str(self.data / root)}
 
     def run(
-        self, creds: Credentials, root: str, *args: str, script: Path | None = None
+        self, creds: Credentials, root: str, *args: str, command: list[str] | None = None
     ) -> subprocess.CompletedProcess:
-        command = [str(script), *args] if script else ["terraform", *args]
+        command = [*(command or ["terraform"]), *args]
         cwd = self.copy / ("bootstrap" if root == "bootstrap" else "envs/local")
+        env = self.env(creds, root)
+        if root == "bootstrap":  # scripts.tf_bootstrap on the copy of the bootstrap root
+            env = {**env, "TF_BOOTSTRAP_ROOT": str(cwd), "PYTHONPATH": str(REPO)}
         return subprocess.run(
-            command, cwd=cwd, env=self.env(creds, root), capture_output=True, text=True, check=False
+            command, cwd=cwd, env=env, capture_output=True, text=True, check=False
         )
 
     def bootstrap(self, creds: Credentials) -> subprocess.CompletedProcess:
-        script = self.copy / "scripts" / "bootstrap.sh"
         return self.run(
-            creds, "bootstrap", "local", self.state_bucket, self.emulator.endpoint, script=script
-        )
+            creds, "bootstrap", "local", self.state_bucket, self.emulator.endpoint,
+            command=[sys.executable, "-m", "scripts.tf_bootstrap"],
+        )  # fmt: skip
 
     def init(self, creds: Credentials) -> subprocess.CompletedProcess:
         endpoint = self.emulator.endpoint

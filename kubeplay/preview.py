@@ -125,7 +125,8 @@ def run(
             set_image(head, ENV, image, None, commit=False)
             preview.played = up(target, policy, registries_d, timeout)
             try:
-                preview.verification = verify(target, commit=False)
+                # The evidence stays in the scratch store: a preview is never promotion evidence.
+                preview.verification = verify(target, scratch / "evidence")
             except Failed as failure:
                 preview.errors.append(f"verification failed:\n{failure}")
             preview.bad_input = send_bad_input(target.url)

@@ -11,13 +11,15 @@ TF_DATA_DIR may be set by the caller (one per environment); TF and TF_CLI_CONFIG
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
 
 from scripts.tf_runner import REPO, Terraform
 
-ROOT = REPO / "terraform" / "bootstrap"
+# The bootstrap root; TF_BOOTSTRAP_ROOT points at a copy of it (the day-one rehearsal).
+ROOT = Path(os.environ.get("TF_BOOTSTRAP_ROOT") or REPO / "terraform" / "bootstrap")
 OVERRIDE = ROOT / "local_backend_override.tf"
 
 

@@ -8,11 +8,13 @@ import os
 import shutil
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
-from gitops.layout import OVERLAYS, Release, release_path
+from gitops.evidence import key
+from gitops.layout import Release, release_path
 
 ROOT = Path(__file__).resolve().parents[2]
 REGISTRY = "127.0.0.1:5000/bikeshare"
@@ -33,8 +35,13 @@ def git(repo: Path, *args: str) -> str:
     return done.stdout.strip()
 
 
+def store_of(repo: Path) -> Path:
+    """The repository's verification evidence store (local form, outside the work tree)."""
+    return repo.parent / "evidence"
+
+
 def gitops(repo: Path, *args: str) -> None:
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "EVIDENCE_STORE": str(store_of(repo))}
     done = subprocess.run(
         [sys.executable, "-m", "gitops", "--root", str(repo), *args],
         cwd=repo,
@@ -49,6 +56,7 @@ def gitops(repo: Path, *args: str) -> None:
 def release_and_promote(repo: Path, digest: str) -> None:
     """set-image staging, the verification record, promote to prod, merge the PR's branch."""
     gitops(repo, "set-image", "--env", "staging", "--image", f"{REGISTRY}@{digest}")
+    finished = datetime.now(UTC).isoformat(timespec="seconds")
     record = {
         "environment": "staging",
         "digest": digest,
@@ -56,10 +64,14 @@ def release_and_promote(repo: Path, digest: str) -> None:
         "model_version": CHAMPION["version"],
         "passed": True,
         "checks": [{"name": "version", "passed": True, "detail": "serves x, release pins x"}],
+        "finished_at": finished,
+        "cluster": "bikeshare-staging",
+        "duration_s": 3.0,
+        "latency": {"requests": 50, "p50_ms": 4.0, "p99_ms": 9.0, "error_rate": 0.0},
     }
-    (repo / OVERLAYS / "staging" / "verification.json").write_text(json.dumps(record, indent=2))
-    git(repo, "add", "-A")
-    git(repo, "commit", "--quiet", "-m", "verify(staging): passed")
+    path = store_of(repo) / key("staging", digest)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(record, indent=2))
     gitops(repo, "promote", "--from", "staging", "--to", "prod")
     branch = git(repo, "rev-parse", "--abbrev-ref", "HEAD")
     git(repo, "switch", "--quiet", "main")
@@ -76,6 +88,7 @@ def promoted_repo(tmp_path) -> Path:
     shutil.copytree(ROOT / "argocd", repo / "argocd")
     (repo / "config").mkdir()
     (repo / "config/champion.json").write_text(json.dumps(CHAMPION, indent=2))
+    shutil.copy(ROOT / "config/platform.yaml", repo / "config/platform.yaml")  # promotion rules
     (repo / ".gitignore").write_text("build/\n")
     git(repo, "init", "--quiet", "--initial-branch=main")
     git(repo, "config", "user.name", "autorollback test")

@@ -8,7 +8,7 @@ import pytest
 
 from autorollback.act import open_rollback
 from autorollback.decide import decide, deployed_at, parse_time
-from gitops.layout import release_path
+from gitops.layout import release_path, rendered_path
 
 from .conftest import GOOD, git, prod_digest
 
@@ -67,7 +67,8 @@ def test_the_rollback_branch_reverts_the_bad_promotion_with_the_alert_in_its_bod
         "`BikeshareHighLatency` (page)" in opened.body and "Runbook: https://x/r.md" in opened.body
     )
     changed = git(promoted_repo, "diff", "--name-only", "main", opened.branch).splitlines()
-    assert changed == [release_path("prod").as_posix()]
+    # The release and prod's hydrated manifests, which a promotion rewrites with it.
+    assert changed == sorted([release_path("prod").as_posix(), rendered_path("prod").as_posix()])
     git(promoted_repo, "merge", "--quiet", "--no-ff", "-m", "merge rollback", opened.branch)
     assert prod_digest(promoted_repo) == GOOD
     # The alert still firing after the rollback is merged must not roll back the good release.

@@ -8,7 +8,7 @@ import pytest
 from mlflow import MlflowClient
 
 from dayone.__main__ import main as dayone
-from model import artifact, compat, paths, registry
+from model import artifact, bentoml_store, paths, registry
 from model import record as records
 from model.cli import main as model_cli
 
@@ -51,7 +51,7 @@ def test_the_release_fetches_version_1_from_the_new_server(
     record = records.load(paths.CHAMPION)
     home = tmp_path / "bentoml" / "models"
     home.mkdir(parents=True)
-    with compat.model_store_at(home):
+    with bentoml_store.model_store_at(home):
         assert model_cli(["release-model"]) == 0, capsys.readouterr()
         stored = registry.model_file(record["bento_model_tag"])
     assert artifact.file_sha256(stored) == record["artifact"]["sha256"]

@@ -50,7 +50,7 @@ def test_argocd_objects_match_their_schemas(argocd_docs):
     result = validate_argo(argo)
     assert result.returncode == 0, result.stdout + result.stderr
     kinds = sorted(d["kind"] for d in argocd_docs)
-    assert kinds.count("ApplicationSet") == 9 and kinds.count("AppProject") == 3, kinds
+    assert kinds.count("ApplicationSet") == 9 and kinds.count("AppProject") == 4, kinds
     assert result.stdout.count("ok ") == len(argo)
 
 

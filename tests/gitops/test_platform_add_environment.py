@@ -143,7 +143,8 @@ def test_add_an_environment(tmp_path, moto_endpoint):
     assert gitops(root, "hydrate", "--env", NEW).returncode == 1  # then only by promotion
 
     rendered = kustomize(root / f"argocd/bikeshare/overlays/{NEW}")
-    assert "bikeshare-qa-workload" in rendered and MOTO_ACCOUNT in rendered
+    # Pod Identity, not IRSA: no role annotation; the account is in the bucket's name.
+    assert "eks.amazonaws.com/role-arn" not in rendered and MOTO_ACCOUNT in rendered
     assert "10.2.0.0/16" in rendered and "bikeshare.qa.example.com" in rendered
     (tmp_path / "qa.yaml").write_text(rendered)
     result = kubernetes_validate(tmp_path / "qa.yaml")

@@ -19,4 +19,6 @@ def test_generated_requests_never_get_a_5xx_from_the_lambda_handler(service):
     with GatewayStandIn(lambda_handler.load(), docs) as gateway:
         statuses, failures = fuzz(gateway.url, examples=40)
     assert not failures, failures[:10]
-    assert statuses[400] > 50 and statuses[200] > 50, statuses
+    # The document also lists SageMaker's /invocations and GET routes the function answers
+    # with 404/405; enough requests must still reach the predictor and its validation.
+    assert statuses[400] > 50 and statuses[200] > 20, statuses

@@ -172,8 +172,12 @@ def test_tf_workload_role_reads_and_writes_the_artifacts_bucket_only(aws, output
     iam = aws("iam")
     role = outputs["workload_role_arn"].rsplit("/", 1)[1]
     attached = iam.list_attached_role_policies(RoleName=role)["AttachedPolicies"]
-    assert len(attached) == 1
-    policy = iam.get_policy(PolicyArn=attached[0]["PolicyArn"])["Policy"]
+    # The bucket's read-write policy, and the deny on evidence/ (only the verification Job
+    # writes evidence: docs/promotion.md).
+    names = sorted(a["PolicyName"] for a in attached)
+    assert len(attached) == 2 and names[1].endswith("-evidence-deny-write"), names
+    read_write = next(a for a in attached if a["PolicyName"].endswith("-read-write"))
+    policy = iam.get_policy(PolicyArn=read_write["PolicyArn"])["Policy"]
     document = iam.get_policy_version(
         PolicyArn=policy["Arn"], VersionId=policy["DefaultVersionId"]
     )["PolicyVersion"]["Document"]

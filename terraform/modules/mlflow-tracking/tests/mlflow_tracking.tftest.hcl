@@ -52,3 +52,16 @@ run "rejects_bad_inputs" {
 
   expect_failures = [var.size, var.artifacts_prefix]
 }
+
+run "the_server_role_carries_the_deploy_roles_boundary" {
+  command = plan
+
+  variables {
+    permissions_boundary_arn = "arn:aws:iam::111111111111:policy/bikeshare-staging-boundary"
+  }
+
+  assert {
+    condition     = aws_iam_role.server.permissions_boundary == "arn:aws:iam::111111111111:policy/bikeshare-staging-boundary"
+    error_message = "The server's role is created under the deploy roles' permissions boundary."
+  }
+}
