@@ -217,7 +217,8 @@ def _loop(scratch: Scratch) -> None:
         out = scratch.python("model", "train").stdout
         old = first_line(out, "candidate ").split()[1].rstrip(":")
         say(scratch.python("gitops", "golden").stdout.strip())
-        scratch.commit(f"model: champion {old} on data up to 2011-11", "data", "config")
+        # reports/ holds the current champion's report only: training replaced it.
+        scratch.commit(f"model: champion {old} on data up to 2011-11", "data", "config", "reports")
         say(f"clone of HEAD in {scratch.root}, without data/{NEW_MONTH}.csv")
         say(f"champion {old}: trained on 2011-01 … 2011-10, holdout 2011-11")
         make("image-tools")
