@@ -9,8 +9,10 @@ builds), IMAGE_REBUILD (set: build even when the record says the image is there)
 - uv and the host's CA bundle are bind-mounted for the build only: neither ships.
 - The result is recorded in IMAGE_RECORD; the build is skipped when the same bento on the
   same base is already there.
-- `--squash` folds the new layers into one, so the tests/ directories removed after the
-  install (bento/image.py) really leave the image.
+- `--squash-all --layers` folds the image into one layer, so what image/slim.py removes after
+  the install really leaves the image, and keeps the build's intermediate layers as a cache:
+  a new bento on the same base and lock rebuilds only its own files (7 s instead of 40 s).
+  Plain `--squash` would throw that cache away on every build (podman issue #14712).
 """
 
 from __future__ import annotations
@@ -124,7 +126,7 @@ def containerize(
     }
     command = [
         bentoml, "containerize", bento_tag, "--backend", "podman", "--image-tag", name,
-        "--opt", f"from={base['BASE_IMAGE_ID']}", "--opt", "squash",
+        "--opt", f"from={base['BASE_IMAGE_ID']}", "--opt", "squash-all", "--opt", "layers",
         "--opt", f"volume={tools.resolve()}:/usr/local/bin",
         *(arg for key, value in labels.items() for arg in ("--opt", f"label={key}={value}")),
     ]  # fmt: skip
