@@ -10,15 +10,13 @@ import shutil
 import socket
 import subprocess
 import tempfile
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import boto3
 import pytest
 
-REPO = Path(__file__).resolve().parents[2]
+from tests.fixtures.mlflow_server import mlflow_server as serve_mlflow
 
 
 def _free_port() -> int:
@@ -98,45 +96,8 @@ def postgres() -> Iterator[str]:
 @pytest.fixture(scope="session")
 def mlflow_on_postgres(postgres, moto_endpoint, tmp_path_factory) -> Iterator[tuple[str, str]]:
     """(URL, bucket): a new account's MLflow server: PostgreSQL store, artifacts in S3."""
-    binary = Path(os.environ.get("MLFLOW_SERVER") or REPO / ".venv-mlflow" / "bin" / "mlflow")
-    if not binary.is_file():
-        pytest.fail("the MLflow server is not installed: run `make mlflow-server-install`.")
     bucket = "day-one-mlflow-artifacts"
     boto3.client("s3", endpoint_url=moto_endpoint).create_bucket(Bucket=bucket)
     folder = tmp_path_factory.mktemp("mlflow-pg")
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
-    env = {
-        **os.environ,
-        "MLFLOW_S3_ENDPOINT_URL": moto_endpoint,
-        "MLFLOW_SERVER_ENABLE_JOB_EXECUTION": "false",
-    }
-    env.pop("MLFLOW_TRACKING_URI", None)
-    log = folder / "server.log"
-    command = [
-        str(binary), "server",
-        "--backend-store-uri", postgres,
-        "--artifacts-destination", f"s3://{bucket}/mlflow",
-        "--host", "127.0.0.1", "--port", str(port), "--workers", "1",
-    ]  # fmt: skip
-    with log.open("wb") as out:
-        server = subprocess.Popen(
-            command, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
-        )
-    try:
-        deadline = time.monotonic() + 180
-        while True:
-            assert server.poll() is None, f"mlflow server exited:\n{log.read_text()[-3000:]}"
-            try:
-                with urllib.request.urlopen(f"{url}/health", timeout=2) as answer:
-                    if answer.status == 200:
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"mlflow server not ready in 180 s:\n{log.read_text()[-3000:]}")
-            time.sleep(0.5)
+    with serve_mlflow(postgres, bucket, moto_endpoint, folder, _free_port()) as url:
         yield url, bucket
-    finally:
-        os.killpg(server.pid, 15)
-        server.wait(timeout=30)

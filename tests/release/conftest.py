@@ -4,11 +4,7 @@ artifacts live in the artifacts bucket on the moto emulator (applied by Terrafor
 
 import contextlib
 import copy
-import os
 import socket
-import subprocess
-import time
-import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,6 +14,7 @@ from threadpoolctl import threadpool_limits
 from model import paths, tracking
 from model import record as records
 from model.pipeline import train_candidate
+from tests.fixtures.mlflow_server import mlflow_server as serve_mlflow
 
 REPO = Path(__file__).resolve().parents[2]
 SERVER_PORTS = range(5071, 5080)
@@ -76,58 +73,14 @@ def _free_port() -> int:
     pytest.fail(f"no free port for the MLflow server in {SERVER_PORTS}")
 
 
-def _server_binary() -> Path:
-    found = os.environ.get("MLFLOW_SERVER", "")
-    if not found or not Path(found).is_file():
-        pytest.fail(
-            "the MLflow server is not installed: run `make mlflow-server-install` "
-            "(make test exports MLFLOW_SERVER, its path)."
-        )
-    return Path(found)
-
-
 @pytest.fixture(scope="session")
 def mlflow_server(tf_local_stack, moto_endpoint, tmp_path_factory):
     """(URL, bucket): `mlflow server` on loopback, artifacts proxied to the bucket on moto."""
     bucket = tf_local_stack.outputs["artifacts_bucket_name"]
     folder = tmp_path_factory.mktemp("mlflow-server")
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
-    # No job runner: its huey consumers outlive the server's process group.
-    env = {
-        **os.environ,
-        "MLFLOW_S3_ENDPOINT_URL": moto_endpoint,
-        "MLFLOW_SERVER_ENABLE_JOB_EXECUTION": "false",
-    }
-    env.pop("MLFLOW_TRACKING_URI", None)
-    log = folder / "server.log"
-    command = [
-        _server_binary(), "server",
-        "--backend-store-uri", f"sqlite:///{folder / 'mlflow.db'}",
-        "--artifacts-destination", f"s3://{bucket}/mlflow",
-        "--host", "127.0.0.1", "--port", str(port), "--workers", "1",
-    ]  # fmt: skip
-    with log.open("wb") as out:
-        server = subprocess.Popen(
-            command, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
-        )
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            assert server.poll() is None, f"mlflow server exited:\n{log.read_text()[-3000:]}"
-            try:
-                with urllib.request.urlopen(f"{url}/health", timeout=2) as answer:
-                    if answer.status == 200:
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"mlflow server not ready in 120 s:\n{log.read_text()[-3000:]}")
-            time.sleep(0.5)
+    store = f"sqlite:///{folder / 'mlflow.db'}"
+    with serve_mlflow(store, bucket, moto_endpoint, folder, _free_port(), ready_within=120) as url:
         yield url, bucket
-    finally:
-        os.killpg(server.pid, 15)
-        server.wait(timeout=30)
 
 
 @pytest.fixture(scope="session")
