@@ -11,12 +11,9 @@ from __future__ import annotations
 
 import json
 import os
-import socket
-import ssl
 import subprocess
 import sys
 import time
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -25,8 +22,10 @@ from pathlib import Path
 import boto3
 from botocore.config import Config
 
+from scripts import emulator as emulator_server
+from scripts import moto_tls
+
 REPO = Path(__file__).resolve().parent.parent
-LAUNCHER = REPO / "scripts"  # moto_server.py and moto_tls.py
 ACCOUNT = "123456789012"  # moto's account
 REGION = "us-east-1"
 ADMIN_ROLE = "day-one-admin"
@@ -123,26 +122,6 @@ def github_token(subject: str) -> str:
     return f"{part({'alg': 'none', 'typ': 'JWT'})}.{part(claims)}."
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _wait_ready(url: str, cafile: Path, proc: subprocess.Popen, log: Path) -> None:
-    context = ssl.create_default_context(cafile=str(cafile))
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"moto_server exited with {proc.returncode}; see {log}.")
-        try:
-            urllib.request.urlopen(f"{url}/moto-api/", timeout=2, context=context)  # noqa: S310 https
-            return
-        except OSError:
-            time.sleep(0.25)
-    raise RuntimeError(f"moto_server did not answer on {url} within 60 s; see {log}.")
-
-
 def _seed(emulator: Emulator) -> Credentials:
     """The account's first person: may assume the administrator role, nothing else."""
     iam = emulator.client("iam", Credentials("seed", "seed", "seed"))
@@ -182,13 +161,8 @@ def _seed(emulator: Emulator) -> Credentials:
 @contextmanager
 def enforcing_moto(workdir: Path, port: int | None = None) -> Iterator[Emulator]:
     """An HTTPS moto server on loopback that enforces IAM after the seeding calls."""
-    sys.path.insert(0, str(LAUNCHER))
-    try:
-        import moto_tls
-    finally:
-        sys.path.remove(str(LAUNCHER))
     cert, key = moto_tls.write_cert(workdir / "moto")
-    port = port or _free_port()
+    port = port or emulator_server.free_port()
     url = f"https://127.0.0.1:{port}"
     log = workdir / "moto" / "moto.log"
     env = {
@@ -196,16 +170,11 @@ def enforcing_moto(workdir: Path, port: int | None = None) -> Iterator[Emulator]
         "MOTO_IAM_LOAD_MANAGED_POLICIES": "true",
         "INITIAL_NO_AUTH_ACTION_COUNT": str(SEED_CALLS),
     }
-    command = [sys.executable, str(LAUNCHER / "moto_server.py"), "-H", "127.0.0.1", "-p", str(port)]
+    command = emulator_server.server_command(sys.executable, port, cert, key)
     with log.open("wb") as out:
-        proc = subprocess.Popen(
-            [*command, "-s", "-c", str(cert), "-k", str(key)],
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            env=env,
-        )
+        proc = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, env=env)
     try:
-        _wait_ready(url, cert, proc, log)
+        emulator_server.wait_ready(url, proc, log, cert)
         emulator = Emulator(url, cert, Credentials("nobody", "none", "none"))
         emulator.person = _seed(emulator)
         yield emulator

@@ -17,6 +17,7 @@ import contextlib
 import os
 import shutil
 import signal
+import socket
 import ssl
 import subprocess
 import sys
@@ -45,13 +46,44 @@ def remove(paths: list[str]) -> None:
             path.unlink(missing_ok=True)
 
 
-def answers(endpoint: str, cafile: Path) -> bool:
-    context = ssl.create_default_context(cafile=str(cafile))
+def answers(endpoint: str, cafile: Path | None = None) -> bool:
+    context = ssl.create_default_context(cafile=str(cafile)) if cafile else None
     try:
-        urllib.request.urlopen(f"{endpoint}/moto-api/", timeout=1, context=context)  # noqa: S310
+        urllib.request.urlopen(f"{endpoint}/moto-api/", timeout=2, context=context)  # noqa: S310
     except OSError:
         return False
     return True
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def server_command(python: str, port: int, cert: Path | None = None, key: Path | None = None):
+    """moto's server with this repository's patches (scripts/moto_server.py), TLS when given."""
+    command = [python, str(HERE / "moto_server.py"), "-H", "127.0.0.1", "-p", str(port)]
+    return [*command, "-s", "-c", str(cert), "-k", str(key)] if cert else command
+
+
+class NotReady(RuntimeError):
+    """The emulator exited or did not answer in time (the message names its log)."""
+
+
+def wait_ready(
+    endpoint: str, proc: subprocess.Popen, log: Path, cafile: Path | None = None, timeout=60.0
+) -> None:
+    """Return once moto answers on endpoint; NotReady with the log's tail if it never does."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            tail = log.read_text(errors="replace")[-2000:] if log.is_file() else ""
+            raise NotReady(f"moto_server exited with {proc.returncode}; see {log}:\n{tail}")
+        if answers(endpoint, cafile):
+            return
+        time.sleep(0.2)
+    raise NotReady(f"moto_server did not answer on {endpoint} within {timeout:.0f} s; see {log}.")
 
 
 def start(port: int, directory: Path, stale: list[str], python: str, timeout: float = 30) -> int:
@@ -62,22 +94,21 @@ def start(port: int, directory: Path, stale: list[str], python: str, timeout: fl
     remove(stale)
     subprocess.run([python, HERE / "moto_tls.py", directory], check=True, stdout=subprocess.DEVNULL)
     endpoint = f"https://127.0.0.1:{port}"
-    with (directory / "moto.log").open("wb") as log:
+    cert, log_path = directory / "cert.pem", directory / "moto.log"
+    with log_path.open("wb") as log:
         server = subprocess.Popen(
-            [python, HERE / "moto_server.py", "-H", "127.0.0.1", "-p", str(port), "-s",
-             "-c", directory / "cert.pem", "-k", directory / "key.pem"],
+            server_command(python, port, cert, directory / "key.pem"),
             stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
             env={**os.environ, "MOTO_IAM_LOAD_MANAGED_POLICIES": "true"},
         )  # fmt: skip
     pid_file.write_text(f"{server.pid}\n")
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline and server.poll() is None:
-        if answers(endpoint, directory / "cert.pem"):
-            print(f"moto listening on {endpoint} (state of the local stack starts empty)")
-            return 0
-        time.sleep(0.2)
-    print(f"moto did not start on port {port}; see {directory / 'moto.log'}", file=sys.stderr)
-    return 1
+    try:
+        wait_ready(endpoint, server, log_path, cert, timeout)
+    except NotReady:
+        print(f"moto did not start on port {port}; see {log_path}", file=sys.stderr)
+        return 1
+    print(f"moto listening on {endpoint} (state of the local stack starts empty)")
+    return 0
 
 
 def stop(directory: Path, stale: list[str]) -> int:
