@@ -18,6 +18,7 @@ import pytest
 import yaml
 
 from gitops.layout import OVERLAYS
+from tests.fixtures.service import run_newman
 from tests.image.conftest import REPO, run
 
 pytestmark = pytest.mark.slow
@@ -333,6 +334,19 @@ def test_bad_input_one_sentence_and_what_ran_keeps_running(case, played, registr
             run("podman", "inspect", "--format", "{{.State.Running}}", container).stdout.strip()
             == "true"
         )
+
+
+def test_newman_passes_every_kept_request_against_the_played_staging_pod(
+    played, postman_tools, tmp_path
+):
+    """The kept Postman collection against the pod played from staging's overlay, as CI runs
+    it against the served service: every request 2xx, its header and schema tests pass."""
+    _, url, _ = played
+    done, report = run_newman(url, tmp_path)
+    stats = report["run"]["stats"]
+    assert done.returncode == 0, done.stdout[-3000:]
+    assert stats["requests"]["total"] >= 10 and stats["requests"]["failed"] == 0
+    assert stats["assertions"]["failed"] == 0
 
 
 def test_down_removes_the_pod(played, registry_of, image_dirs):

@@ -4,8 +4,6 @@ answered 2xx with the Model-Version header and a schema-valid body when newman r
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 
 import httpx
 import pytest
@@ -13,13 +11,7 @@ import yaml
 
 from bento.postman import collection as kept
 from tests.conftest import REPO
-
-
-@pytest.fixture(scope="session")
-def postman_tools() -> None:
-    """The pinned npm tools, installed by the make target a person would run."""
-    done = subprocess.run(["make", "postman-tools"], cwd=REPO, capture_output=True, text=True)
-    assert done.returncode == 0, f"make postman-tools failed:\n{done.stderr[-2000:]}"
+from tests.fixtures.service import run_newman
 
 
 def kept_collection() -> dict:
@@ -40,13 +32,7 @@ def test_kept_collection_is_in_step_with_the_served_document(service, postman_to
 @pytest.mark.slow  # the served service and npm
 def test_newman_passes_every_request_against_the_served_service(service, postman_tools, tmp_path):
     url, _ = service
-    done = subprocess.run(
-        [sys.executable, "-m", "bento.postman", "run", url, "--report", str(tmp_path)],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-    )
-    report = json.loads((tmp_path / "report.json").read_text())
+    done, report = run_newman(url, tmp_path)
     stats = report["run"]["stats"]
     assert done.returncode == 0, done.stdout[-3000:]
     assert stats["requests"]["total"] == len(kept.requests(kept_collection())) >= 10
