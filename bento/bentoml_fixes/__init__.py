@@ -22,6 +22,7 @@ behaviour on a bare BentoML service and fails once the pinned BentoML stops beha
 |                      | with the one version pin (pinned.py re-exports the guard)          |
 
 `install.apply` puts the ASGI ones in place on a service class, in the one order that works,
-and worker_exit's arbiter for `bentoml serve`; the service (bento/service.py) calls it once. This file imports nothing, so a module of the
-package can be imported alone. This package must not import bento.service.
+and worker_exit's arbiter for `bentoml serve`; the service (bento/service.py) calls it once.
+This file imports nothing, so a module of the package can be imported alone. This package must
+not import bento.service.
 """
