@@ -64,9 +64,13 @@ class Bikeshare:
     model_ref = bentoml.models.BentoModel(CHAMPION["bento_model_tag"])
 
     def __init__(self) -> None:
-        from model.predictor import Predictor
+        # The bytes passed their sha256 check; if they still cannot be unpickled or warmed up
+        # (Predictor checks its fast paths against the pipeline), the worker ends with one
+        # sentence and `bentoml serve` with it (bento/champion.py), instead of a restart loop.
+        with champion.loading(CHAMPION):
+            from model.predictor import Predictor
 
-        self.predictor = Predictor(bentoml.sklearn.load_model(self.model_ref))
+            self.predictor = Predictor(bentoml.sklearn.load_model(self.model_ref))
         self.version = CHAMPION["version"]
         self.metrics = metrics.create(self.version, CHAMPION["data"]["fingerprint"][:16])
         self.explainer: Explainer | None = None  # shap loads on the first explanation
@@ -123,4 +127,5 @@ install_bentoml_fixes(
     ),
     outer=[(ModelVersionHeader, {"version": CHAMPION["version"]})],
     inner=[SageMakerRoutes],  # GET /ping -> /readyz, POST /invocations -> /predict
+    fatal_exit_codes=champion.FATAL_EXIT_CODES,  # a worker that cannot start ends the server
 )

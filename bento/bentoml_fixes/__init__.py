@@ -16,11 +16,13 @@ behaviour on a bare BentoML service and fails once the pinned BentoML stops beha
 | openapi_document     | 3.0/3.1 mix, BentoML's own info and error schemas in the document |
 | get_routes           | APIs are POST only (GET /version)                                 |
 | image_entrypoint     | no entrypoint option on `bentoml.images.Image` (SageMaker `serve`) |
+| worker_exit          | a worker that cannot start is respawned for ever (no fatal exit)  |
 | model/bentoml_store  | no public way to load models from a bento's models/ folder; it    |
 |                      | lives in model/ (scoring and release must not import `bento`),    |
 |                      | with the one version pin (pinned.py re-exports the guard)          |
 
-`install.apply` puts the ASGI ones in place on a service class, in the one order that works;
-the service (bento/service.py) calls it once. This file imports nothing, so a module of the
-package can be imported alone. This package must not import bento.service.
+`install.apply` puts the ASGI ones in place on a service class, in the one order that works,
+and worker_exit's arbiter for `bentoml serve`; the service (bento/service.py) calls it once.
+This file imports nothing, so a module of the package can be imported alone. This package must
+not import bento.service.
 """

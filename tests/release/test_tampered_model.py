@@ -1,18 +1,15 @@
 """A tampered model in the store: the service and the scoring job exit non-zero within 30 s
 with one sentence naming the tag and the file (BentoML alone restarts its workers forever)."""
 
-import os
-import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
 from model import registry
 from model.bentoml_store import model_store_at
+from tests.fixtures.bounded import run_bounded
 
-from .conftest import REPO
 from .test_release import release
 
 pytestmark = pytest.mark.slow
@@ -31,22 +28,6 @@ def tampered_home(embedded_registry, tmp_path_factory):
     data[1000] ^= 0xFF
     path.write_bytes(bytes(data))
     return home, path
-
-
-def run_bounded(command: list, home: Path, limit: float = 30) -> tuple[int, str, float]:
-    env = {**os.environ, "BENTOML_HOME": str(home), "BENTOML_DO_NOT_TRACK": "true"}
-    started = time.monotonic()
-    proc = subprocess.Popen(
-        command, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-        text=True, start_new_session=True,
-    )  # fmt: skip
-    try:
-        _, err = proc.communicate(timeout=limit)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, 9)
-        _, err = proc.communicate()
-        pytest.fail(f"still running after {limit} s (restart loop?):\n{err[-2000:]}")
-    return proc.returncode, err, time.monotonic() - started
 
 
 def assert_one_sentence_naming(err: str, tag: str, path: Path) -> None:

@@ -11,6 +11,10 @@ import importlib.util
 import inspect
 import json
 import logging
+import os
+import signal
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -26,8 +30,11 @@ from bento.bentoml_fixes.request_timeout import replace_timeout_middleware
 from bento.bentoml_fixes.validation_log import BENTOML_REQUEST_LOGGER
 from model import bentoml_store
 from model.bentoml_store import model_store_at
+from tests.fixtures.bounded import REPO, run_bounded
+from tests.fixtures.service import free_port
 from tests.service.bare_bentoml_service import Bare, Row
 
+BIN = Path(sys.executable).parent
 SENTINEL = "zq-canary-5521"
 GOOD = b'{"rows": [{"x": 1}, {"x": 3}]}'
 
@@ -252,3 +259,46 @@ def test_private_accesses_refuse_another_bentoml_version(monkeypatch):
     monkeypatch.setattr(bentoml_store, "BENTOML_WRITTEN_FOR", "0.0.0")
     with pytest.raises(RuntimeError, match=r"written for 0\.0\.0"):
         replace_timeout_middleware(object)
+
+
+# worker_exit.py: the bare service whose __init__ raises, served by `bentoml serve`.
+def _serve_failing(starts: Path, env: dict[str, str]) -> subprocess.Popen:
+    return subprocess.Popen(
+        [BIN / "bentoml", "serve", "tests.service.bare_bentoml_service:FailsAtStartup",
+         "--host", "127.0.0.1", "--port", str(free_port())],
+        cwd=REPO, env={**os.environ, "BARE_STARTS": str(starts), **env},
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, start_new_session=True,
+    )  # fmt: skip
+
+
+@pytest.mark.slow
+def test_a_worker_failing_at_startup_is_started_again(tmp_path):
+    """Outside a container BentoML respawns the worker at each check (10 s) and never exits."""
+    server = _serve_failing(tmp_path, {})
+    try:
+        deadline = time.monotonic() + 25
+        while len(list(tmp_path.iterdir())) < 2 and time.monotonic() < deadline:
+            assert server.poll() is None, "bentoml serve exited by itself"
+            time.sleep(0.2)
+        print(f"BentoML alone: a second start after {time.monotonic() - deadline + 25:.1f} s")
+        assert len(list(tmp_path.iterdir())) >= 2, "the failed worker was not started again"
+        assert server.poll() is None
+    finally:
+        os.killpg(server.pid, signal.SIGKILL)
+        server.communicate()
+
+
+@pytest.mark.slow
+def test_in_a_container_serve_ends_in_a_traceback(tmp_path):
+    """With BENTOML_CONTAINERIZED (set in BentoML's images) nothing is respawned, and serve ends
+    with exit 1 and circus's traceback as the last word."""
+    code, err, seconds = run_bounded(
+        [BIN / "bentoml", "serve", "tests.service.bare_bentoml_service:FailsAtStartup",
+         "--host", "127.0.0.1", "--port", str(free_port())],
+        Path(os.environ["BENTOML_HOME"]),
+        env={"BENTOML_CONTAINERIZED": "true", "BARE_STARTS": str(tmp_path)},
+    )  # fmt: skip
+    print(f"BentoML alone, containerized: exit {code} after {seconds:.1f} s")
+    assert code == 1 and len(list(tmp_path.iterdir())) == 1
+    assert "Traceback" in err
+    assert err.strip().splitlines()[-1] == "RuntimeError: No active process found for watcher."
