@@ -1,17 +1,16 @@
 """Day one in the order a new account lives it, each step as the role that does it on AWS.
 
-STEPS is data: a step is (name, role, function of the shared Context). To add a step (e.g.
-the verification Job's role writing evidence and the promote role reading it), write its
-function and put it in EVIDENCE_STEPS, or anywhere in STEPS that keeps the order true.
+STEPS is data: a step is (name, role, function of the shared Context). To add a step, write
+its function and put it in STEPS where the order stays true.
 """
 
 from __future__ import annotations
 
 import json
 
-from dayone.emulator import ACCOUNT, REGION
+from dayone.emulator import ACCOUNT, REGION, Credentials
 from dayone.policy_check import Request
-from dayone.rehearsal import PROJECT, REPOSITORY, STATE_BUCKET, Context, Step, StepFailed
+from dayone.rehearsal import ENV, PROJECT, REPOSITORY, STATE_BUCKET, Context, Step, StepFailed
 from dayone.terraform_run import tail
 
 PLAN_SUBJECT = f"repo:{REPOSITORY}:environment:plan"
@@ -412,9 +411,88 @@ def policies_moto_does_not_enforce(ctx: Context) -> str:
     return f"{len(checks)} requests evaluated with @cloud-copilot/iam-simulate"
 
 
-# The evidence steps join here: the verification Job's Pod Identity role writes evidence and
-# nothing else, the promote workflow's role reads it (Step(name, role, function)).
-EVIDENCE_STEPS: list[Step] = []
+PROMOTE_SUBJECT = f"repo:{REPOSITORY}:environment:prod"  # promote.yml runs in `prod`
+REHEARSAL_DIGEST = "sha256:" + "ab" * 32
+
+
+def _pod_identity(ctx: Context, role_arn: str) -> Credentials:
+    """The credentials EKS Pod Identity hands the verification Job's pod. moto has no
+    eks-auth, and 5.2.5 answers HTTP 500 to sts:AssumeRole on a role that trusts a Service
+    principal, so the administrator's session stands in for the Pod Identity agent: the
+    role is made to trust that session (its real trust policy, pods.eks.amazonaws.com only,
+    is asserted by terraform/modules/verification-evidence's `terraform test`)."""
+    admin_session = ctx.emulator.client("sts", ctx.admin).get_caller_identity()["Arn"]
+    trust = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Effect": "Allow", "Principal": {"AWS": admin_session}, "Action": "sts:AssumeRole"}
+        ],
+    }
+    ctx.emulator.client("iam", ctx.admin).update_assume_role_policy(
+        RoleName=role_arn.rsplit("/", 1)[1], PolicyDocument=json.dumps(trust)
+    )
+    return ctx.emulator.assume(ctx.admin, role_arn, "verification-job")
+
+
+def job_writes_evidence(ctx: Context) -> str:
+    store = ctx.outputs["verification_evidence"]
+    bucket, prefix = store["bucket"], store["prefix"]
+    s3 = ctx.emulator.client("s3", _pod_identity(ctx, store["writer_role_arn"]))
+    key = f"{prefix}{REHEARSAL_DIGEST}.json"
+    s3.put_object(Bucket=bucket, Key=key, Body=b'{"passed": true}')
+    other = prefix.replace(f"/{ENV}/", "/prod/")
+    ctx.refused(
+        "the Job role writing another environment's evidence",
+        lambda: s3.put_object(Bucket=bucket, Key=f"{other}{REHEARSAL_DIGEST}.json", Body=b"{}"),
+    )
+    ctx.refused(
+        "the Job role reading evidence back",
+        lambda: s3.get_object(Bucket=bucket, Key=key),
+    )
+    ctx.refused(
+        "the Job role writing a model",
+        lambda: s3.put_object(Bucket=bucket, Key="models/forged/model.skops", Body=b"x"),
+    )
+    ctx.refused(
+        "the Job role reading the state",
+        lambda: s3.get_object(Bucket=STATE_BUCKET, Key="local/terraform.tfstate"),
+    )
+    return f"wrote s3://{bucket}/{key[:40]}…"
+
+
+def promote_reads_evidence(ctx: Context) -> str:
+    store = ctx.outputs["verification_evidence"]
+    bucket, key = store["bucket"], f"{store['prefix']}{REHEARSAL_DIGEST}.json"
+    creds = ctx.web_identity("promote", PROMOTE_SUBJECT)
+    s3 = ctx.emulator.client("s3", creds)
+    body = s3.get_object(Bucket=bucket, Key=key)["Body"].read()
+    if json.loads(body) != {"passed": True}:
+        raise StepFailed(f"the promote role read {body!r}, not what the Job wrote")
+    ctx.refused(
+        "the promote role forging evidence",
+        lambda: s3.put_object(Bucket=bucket, Key=key, Body=b'{"passed": true, "forged": 1}'),
+    )
+    ctx.refused(
+        "the promote role reading a model",
+        lambda: s3.get_object(Bucket=bucket, Key="models/rehearsal/model.skops"),
+    )
+    return f"read s3://{bucket}/{key[:40]}… as the Job wrote it"
+
+
+# The verification Job's Pod Identity role writes evidence and nothing else; the promote
+# workflow's role reads it (Step(name, role, function)).
+EVIDENCE_STEPS: list[Step] = [
+    Step(
+        "verification evidence written by the Job",
+        f"{PROJECT}-local-verify (Pod Identity)",
+        job_writes_evidence,
+    ),
+    Step(
+        "the promotion reads the evidence",
+        f"{PROJECT}-local-promote (web identity)",
+        promote_reads_evidence,
+    ),
+]
 
 STEPS: list[Step] = [
     Step("bootstrap: the state bucket", "day-one-admin (a person)", bootstrap_state),

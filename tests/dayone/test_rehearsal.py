@@ -36,6 +36,12 @@ def test_day_one_rehearsed_under_each_roles_credentials(tmp_path):
         "the deploy role rewrites the boundary",
         "a pull request's token may not assume the plan role",
         "the plan role decrypts the artifacts key",
+        "the Job role writing another environment's evidence",
+        "the Job role reading evidence back",
+        "the Job role writing a model",
+        "the Job role reading the state",
+        "the promote role forging evidence",
+        "the promote role reading a model",
     ]:
         assert any(expected in r for r in refusals), (expected, refusals)
     assert any("the plan role decrypts the state through S3" in line for line in lines)
