@@ -25,16 +25,18 @@ class Opened:
 
 
 def open_rollback(root: Path, env: str, alert: dict, why: str) -> Opened:
-    """The revert branch with the alert in its PR body; HEAD goes back where it was."""
+    """The revert branch with the alert in its PR body (named in its first screen, in full
+    below it); HEAD goes back where it was."""
     origin = git.current_branch(root)
+    severity = alert.get("labels", {}).get("severity", "?")
+    summary = alert.get("annotations", {}).get("summary")
+    reason = f"{why} ({severity}" + (f": {summary})" if summary else ")")
     try:
-        branch, sha = rollback(root, env, BODY)
+        branch, sha = rollback(root, env, BODY, reason, notes=alert_section(alert, why))
     finally:
         if git.current_branch(root) != origin:
             git.git(root, "switch", "--quiet", origin)
-    body = (root / BODY).read_text() + alert_section(alert, why)
-    (root / BODY).write_text(body)
-    return Opened(branch, sha, body)
+    return Opened(branch, sha, (root / BODY).read_text())
 
 
 def already_open(err: Refusal) -> bool:

@@ -7,8 +7,7 @@ def alert_section(alert: dict, why: str) -> str:
     labels = alert.get("labels", {})
     notes = alert.get("annotations", {})
     lines = [
-        "",
-        "## Why: an alert fired after this promotion",
+        "### The alert that opened this rollback",
         "",
         f"Opened by the auto-rollback receiver: {why}. Merging this PR is the rollback; "
         "closing it keeps the release.",

@@ -33,6 +33,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--image", required=True, help="REGISTRY/REPOSITORY@sha256:<64 hex>")
     p.add_argument("--model-version", help="default: version in config/champion.json")
     p.add_argument("--no-commit", action="store_true", help="only write the overlay file")
+    p.add_argument(
+        "--body-file", type=Path, help="the release PR's body (default: build/release-ENV.md)"
+    )
 
     p = sub.add_parser("promote", help="branch + commit copying FROM's release to TO")
     p.add_argument("--from", dest="source", help="default: the environment before TO")
@@ -81,7 +84,8 @@ def _parser() -> argparse.ArgumentParser:
 def run(args: argparse.Namespace) -> str:
     root = args.root.resolve() if args.root else git.toplevel(Path.cwd())
     if args.command == "set-image":
-        return set_image(root, args.env, args.image, args.model_version, not args.no_commit)
+        body = args.body_file or Path(f"build/release-{args.env}.md")
+        return set_image(root, args.env, args.image, args.model_version, not args.no_commit, body)
     if args.command == "promote":
         body = args.body_file or Path(f"build/promote-{args.target}.md")
         source = args.source or rules.load(root).source_of(args.target)

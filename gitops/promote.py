@@ -5,6 +5,7 @@ The result is a branch with one commit and a PR body; merging the PR is the appr
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
@@ -25,6 +26,17 @@ def find_run(root: Path, env: str, digest: str) -> history.Ran:
     return ran
 
 
+@dataclass
+class Gate:
+    """What the promotion gate found: the commit's trailers, the evidence record (None when
+    absent), the store it came from and the rollback holding the digest (None: no hold)."""
+
+    trailers: list[tuple[str, str]] = field(default_factory=list)
+    record: dict | None = None
+    store_url: str | None = None
+    held_by: str | None = None
+
+
 def gate(
     root: Path,
     source: str,
@@ -33,10 +45,10 @@ def gate(
     override: str | None,
     store=None,
     now: datetime | None = None,
-) -> tuple[list[tuple[str, str]], dict | None]:
+) -> Gate:
     """Refuse a digest without a passing, fresh verification in `source` (when the rules
     require one for `target`), or one rolled back out of `target`, unless an override gives
-    a reason. Returns the commit's trailers and the evidence record (None when absent)."""
+    a reason."""
     problems, trailers, record = [], [], None
     promotion_rules = rules.load(root)
     if "verification" in promotion_rules.stage(target).requires:
@@ -66,7 +78,7 @@ def gate(
         )
     if problems:
         trailers.append((history.OVERRIDE, override))
-    return trailers, record
+    return Gate(trailers, record, store.url if store is not None else None, rolled_back)
 
 
 def check_override(override: str | None) -> str | None:
@@ -101,7 +113,7 @@ def promote(
     target_path, hydrated_path = release_path(target), rendered_path(target)
     before = (root / target_path).read_text()
     rendered_before = _read(root / hydrated_path)
-    trailers, record = gate(root, source, target, digest, override, store, now)
+    found = gate(root, source, target, digest, override, store, now)
 
     branch = f"promote/{target}-{digest.removeprefix('sha256:')[:12]}"
     if git.branch_exists(root, branch):
@@ -122,7 +134,7 @@ def promote(
             (history.SOURCE_COMMIT, ran.commit),
             (history.IMAGE, ran.release.ref),
             (history.MODEL_VERSION, ran.release.model_version),
-            *trailers,
+            *found.trailers,
         ]
         sha = git.commit(
             root,
@@ -148,9 +160,13 @@ def promote(
         sha,
         rendered_before,
         rendered_after,
-        evidence=record,
+        evidence=found.record,
         trailers=trailers,
         before=Release.loads(before),
+        evidence_at=found.store_url,
+        held_by=found.held_by,
+        override=dict(found.trailers).get(history.OVERRIDE),
+        now=now,
     )
     (root / body_file).parent.mkdir(parents=True, exist_ok=True)
     (root / body_file).write_text(body)

@@ -19,10 +19,15 @@ def last_promotion(root: Path, env: str) -> str:
 
 
 def rollback(
-    root: Path, env: str, body_file: Path, reason: str = "requested by hand (make rollback)"
+    root: Path,
+    env: str,
+    body_file: Path,
+    reason: str = "requested by hand (make rollback)",
+    notes: str = "",
 ) -> tuple[str, str]:
     """Revert the last promotion to `env` (its release and its hydrated manifests, byte for
-    byte) on a branch; `reason` (the alert or the person's words) goes into commit and body."""
+    byte) on a branch; `reason` (the alert or the person's words) goes into commit and body,
+    `notes` (markdown: the alert in full) into the body below its first screen."""
     check_environment(root, env)
     reason = " ".join(str(reason).split()) or "requested by hand (make rollback)"
     git.require_clean(root)
@@ -75,6 +80,7 @@ def rollback(
             rendered_path=rendered_path(env),
             commit=sha,
             trailers=trailers,
+            notes=notes,
         )
     )
     return branch, sha

@@ -6,7 +6,8 @@ from pathlib import Path
 
 from gitops import git, hydrate, rules
 from gitops.errors import Refusal
-from gitops.layout import Release, champion, release_path
+from gitops.layout import Release, champion, release_path, rendered_path
+from gitops.pr_body import release_body
 
 
 def model_version_for(root: Path, given: str | None) -> str:
@@ -20,8 +21,15 @@ def model_version_for(root: Path, given: str | None) -> str:
 
 
 def set_image(
-    root: Path, env: str, image: str, model_version: str | None, commit: bool = True
+    root: Path,
+    env: str,
+    image: str,
+    model_version: str | None,
+    commit: bool = True,
+    body_file: Path | None = None,
 ) -> str:
+    """Pin `image` in `env`'s overlay with its hydrated manifests, in one commit; with
+    `body_file`, also write the release PR's body there (the release workflow opens it)."""
     if not rules.load(root).takes_releases(env):
         raise Refusal(f"{env} changes only through promotion: run `make promote TO={env}`.")
     release = Release.parse_ref(image, model_version_for(root, model_version))
@@ -29,8 +37,10 @@ def set_image(
         git.require_clean(root)
     path = release_path(env)
     text = release.dumps()
-    if (root / path).read_text() == text:
+    current = (root / path).read_text()
+    if current == text:
         return f"{env} already pins {release.ref} (model {release.model_version}); nothing to do."
+    rendered_before = _read(root / rendered_path(env))
     (root / path).write_text(text)
     # The hydrated manifests the environment's Application syncs move in the same commit.
     try:
@@ -52,4 +62,23 @@ def set_image(
         git.discard(root, path)
         git.discard(root, hydrated)
         raise
-    return f"{env} now pins {release.ref} (model {release.model_version}) in commit {sha[:12]}."
+    said = f"{env} now pins {release.ref} (model {release.model_version}) in commit {sha[:12]}"
+    if body_file is None:
+        return said + "."
+    body = release_body(
+        root, env, release, _release(current), rendered_before, _read(root / hydrated), hydrated
+    )
+    (root / body_file).parent.mkdir(parents=True, exist_ok=True)
+    (root / body_file).write_text(body)
+    return f"{said}; PR body in {body_file}."
+
+
+def _read(path: Path) -> str | None:
+    return path.read_text() if path.is_file() else None
+
+
+def _release(text: str) -> Release | None:
+    try:
+        return Release.loads(text)
+    except (KeyError, TypeError, StopIteration, ValueError):
+        return None  # an older layout of the file

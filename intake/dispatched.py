@@ -36,22 +36,8 @@ def fetch(pointer: dict) -> bytes:
 
 def apply(root: Path, payload: dict) -> str:
     """Add the scored period as data when it can be; returns the note for the PR body."""
-    period, alert = payload["period"], payload.get("alert", [])
-    lines = [
-        f"## Why this retrain: drift in {period}",
-        "",
-        f"The scoring job found {len(alert)} feature(s) beyond the alert threshold in {period} "
-        f"against model {payload.get('model_version', '?')}'s training data: "
-        f"{', '.join(f'`{a}`' for a in alert) or 'none'}.",
-        "",
-    ]
-    for what in ("drift", "data"):
-        if what in payload:
-            lines.append(f"- {what}: `{payload[what]['uri']}` (sha256 `{payload[what]['sha256']}`)")
-    if "drift" in payload:
-        report = json.loads(fetch(payload["drift"]))
-        lines.append(f"- drift.json: retrain = {report['retrain']}, alert = {report['alert']}")
-    name = f"{period}.csv"
+    report = json.loads(fetch(payload["drift"])) if "drift" in payload else None
+    name = f"{payload['period']}.csv"
     if (root / "data" / name).exists():
         decision = f"`data/{name}` is already in git: this run retrains on the data in git."
     elif "data" not in payload:
@@ -74,8 +60,32 @@ def apply(root: Path, payload: dict) -> str:
                 f"`{payload['data']['uri']}` (drift dispatch)",
             )
             decision = f"the scored data became `data/{name}` ({check.rows(data):,} rows)."
-    lines += ["", f"Decision: {decision}", ""]
-    note = "\n".join(lines)
+    text = note(payload, report, decision)
     (root / NOTE).parent.mkdir(parents=True, exist_ok=True)
-    (root / NOTE).write_text(note)
-    return note
+    (root / NOTE).write_text(text)
+    return text
+
+
+def note(payload: dict, report: dict | None, decision: str) -> str:
+    """Why this run retrains, for the model PR's body under its checks (model_report.py
+    --note): one paragraph, the dispatch's files collapsed."""
+    period, alert = payload["period"], payload.get("alert", [])
+    features = ", ".join(f"`{a}`" for a in alert) or "none"
+    lines = [
+        f"**Why this retrain:** drift in {period}. The scoring job found {len(alert)} "
+        f"feature(s) beyond the alert threshold against model "
+        f"{payload.get('model_version', '?')}'s training data ({features}); {decision}",
+        "",
+        "<details><summary>The drift dispatch: its drift report and scored data</summary>",
+        "",
+    ]
+    for what in ("drift", "data"):
+        if what in payload:
+            lines.append(f"- {what}: `{payload[what]['uri']}` (sha256 `{payload[what]['sha256']}`)")
+    if report is not None:
+        flagged = ", ".join(f"`{a}`" for a in report.get("alert", [])) or "none"
+        lines.append(
+            f"- the drift report asks for a retrain: {'yes' if report.get('retrain') else 'no'}; "
+            f"features at alert: {flagged}"
+        )
+    return "\n".join([*lines, "", "</details>", ""])

@@ -9,6 +9,7 @@ a rejected month (other bytes) is judged again."""
 
 from __future__ import annotations
 
+import calendar
 import json
 import re
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ from pathlib import Path
 
 from gitops import git
 from intake import check, datasheet
+from model.schema import COLUMNS, MONTHS
 
 PREFIX = "landing/"
 STATE = "landing/_state/"
@@ -48,21 +50,48 @@ def remember(s3, bucket: str, month: str, record: dict) -> None:
     s3.put_object(Bucket=bucket, Key=f"{STATE}{month}.json", Body=body)
 
 
-def pr_body(month: str, uri: str, rows: int, digest: str) -> str:
-    return (
-        f"## Data: {month}\n\n"
-        f"`data/{month}.csv` arrived in `{uri}` and passed the data contract "
-        "(model/validate.py: schema, ranges, categories, its month, no (day, hour) shared with "
-        "another file).\n\n"
-        f"- Rows: {rows:,}\n- sha256: `{digest}`\n- Datasheet: entry added to data/DATASHEET.md\n\n"
-        "Merging starts the retrain workflow (a push to data/ on main): a model PR follows if "
-        "the candidate passes the gate.\n"
+def pr_body(month: str, uri: str, rows: int, digest: str, known: list[str] = ()) -> str:
+    """The data PR: the verdict, the data contract's checks (model/validate.py, every one
+    passed or no PR opens: intake/check.py) with what they found, and what the PR adds."""
+    year, number = (int(part) for part in month.split("-"))
+    hours = calendar.monthrange(year, number)[1] * 24
+    others = f"{len(known)} months in git" + (f" ({known[0]} … {known[-1]})" if known else "")
+    rows_table = [
+        "| | check | found |",
+        "|:-:|---|---|",
+        f"| ✓ | a readable CSV with the schema's columns | {len(COLUMNS)} of {len(COLUMNS)}, "
+        "no other (`model/schema.py`) |",
+        f"| ✓ | every value in its range or category | {rows:,} rows × {len(COLUMNS)} columns |",
+        f"| ✓ | one row per hour of {month} | no (day, hour) twice; {rows:,} of its {hours} "
+        f"hours; every `mnth` is {MONTHS[number - 1]} |",
+        "| ✓ | bikers = casual + registered | on every row |",
+        f"| ✓ | no hour already in `data/` | none shared with the {others} |",
+    ]
+    return "\n".join(
+        [
+            f"## ✓ ACCEPTED: data {month} passed the data contract ({rows:,} rows)",
+            "",
+            *rows_table,
+            "",
+            "| this PR adds | rows | sha256 |",
+            "|---|---:|---|",
+            f"| `data/{month}.csv` | {rows:,} | `{digest}` |",
+            "",
+            f"Landed as `{uri}`; its entry in `data/DATASHEET.md` (source, rows, sha256) is "
+            "in this PR too.",
+            "",
+            "**After merge** the retrain workflow starts (a push to `data/` on main): a model "
+            "PR follows if the candidate passes the gate; a rejection is told in that run's "
+            "summary.",
+            "",
+        ]
     )
 
 
 def open_month(root: Path, month: str, data: bytes, uri: str) -> str:
     """Branch data/<month> with the file and its datasheet entry; HEAD stays where it was."""
     git.require_clean(root)
+    known = [p.stem for p in sorted((root / "data").glob("????-??.csv")) if p.stem != month]
     branch = f"data/{month}"
     origin = git.current_branch(root)
     git.git(root, "switch", "--quiet", "-c", branch)
@@ -85,7 +114,7 @@ def open_month(root: Path, month: str, data: bytes, uri: str) -> str:
     git.git(root, "switch", "--quiet", origin)
     body = root / BODY_DIR / f"{month}.md"
     body.parent.mkdir(parents=True, exist_ok=True)
-    body.write_text(pr_body(month, uri, check.rows(data), digest))
+    body.write_text(pr_body(month, uri, check.rows(data), digest, known))
     return branch
 
 

@@ -29,7 +29,8 @@ autorollback-timeline: venv monitoring-tools ## Fault -> alert -> rollback branc
 	$(BIN)/pytest tests/autorollback/test_autorollback_live.py -q -s -p no:cacheprovider
 
 .PHONY: wf-drift-note
-wf-drift-note: ## Put build/drift-retrain.md (why a drift dispatch retrains) at the top of build/model-report.md
+# Under the checks, not above them: the verdict and its table stay the PR's first screen.
+wf-drift-note: ## Compose build/model-report.md again with build/drift-retrain.md (why a drift dispatch retrains) under its checks
 	@test -s build/drift-retrain.md || { echo "No build/drift-retrain.md: run make retrain-dispatched first." >&2; exit 1; }
-	@cat build/drift-retrain.md build/model-report.md >build/model-report.tmp && mv build/model-report.tmp build/model-report.md
+	@$(MAKE) wf-model-report MODEL_REPORT_NOTE=build/drift-retrain.md
 

@@ -3,7 +3,8 @@
 PR_BODIES_OUT ?= build/pr-bodies
 
 .PHONY: pr-bodies-tools
-pr-bodies-tools: ## Install headless Chromium (Debian's chromium, as root; GitHub's runners have Chrome)
+pr-bodies-tools: ## Install headless Chromium (Debian's chromium, as root; GitHub's runners have Chrome); kubectl must be there
+	@command -v kubectl >/dev/null || { echo "kubectl not found: the release, promotion and rollback bodies render manifests with it (see argocd/README.md)." >&2; exit 1; }
 	@command -v chromium >/dev/null || command -v google-chrome >/dev/null || { \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	    echo "Installing Debian package chromium"; \

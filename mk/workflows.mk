@@ -81,7 +81,7 @@ wf-attest-sbom: ## Attach the SBOM to the pushed image as a keyless cosign attes
 wf-model-report: ## Compose build/model-report.md (+ the PR title): this run's verdict, checks, report
 	@$(PYTHON) .github/scripts/model_report.py build/candidate/gate.json reports build/model-report.md \
 		--image-base "$$(cat build/report-image-base.txt 2>/dev/null || true)" \
-		--title-out build/model-pr-title.txt --prune-reports
+		--title-out build/model-pr-title.txt --prune-reports $(if $(MODEL_REPORT_NOTE),--note '$(MODEL_REPORT_NOTE)')
 
 .PHONY: wf-summary
 wf-summary: wf-model-report ## Append the model report to the run summary (stdout off GitHub)

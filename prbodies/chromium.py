@@ -40,6 +40,9 @@ def _run(page: Path, *mode: str, height: int) -> str:
             "--headless",
             "--disable-gpu",
             "--hide-scrollbars",
+            # Every compositor stage done before a frame is drawn: no half-painted screenshot
+            # (a blank tile over the page, seen on a busy machine).
+            "--run-all-compositor-stages-before-draw",
             "--no-first-run",
             "--allow-file-access-from-files",
             f"--user-data-dir={profile}",

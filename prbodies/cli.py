@@ -34,7 +34,7 @@ def render(body: bodies.Body, out: Path) -> list[str]:
     opened = folder / "opened.html"
     opened.write_text(page(body.title, body.markdown.replace("<details>", "<details open>")))
     chromium.screenshot(opened, folder / "page.png", height=chromium.layout(opened)["height"])
-    return checks.all_problems(body.name, html_file, layout, body.checks_first)
+    return checks.all_problems(body.name, html_file, layout, body.fold)
 
 
 def every_body(out: Path) -> list[bodies.Body]:
@@ -42,6 +42,8 @@ def every_body(out: Path) -> list[bodies.Body]:
     return [
         bodies.model_pass(),
         bodies.model_reject(scratch / "reject"),
+        bodies.model_drift(scratch / "drift"),
+        bodies.data_body(scratch / "data"),
         *bodies.gitops_bodies(scratch / "gitops"),
     ]
 

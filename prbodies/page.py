@@ -51,7 +51,10 @@ window.addEventListener('load', () => {
     headings: [...document.querySelectorAll('h1,h2,h3')].map(h => ({text: h.innerText,
       ...box(h)})),
     tables: [...document.querySelectorAll('table')].map(t => ({visible: visible(t),
-      rows: [...t.rows].map(r => [...r.cells].map(c => c.innerText.trim())), ...box(t)})),
+      rows: [...t.rows].map(r => [...r.cells].map(c => c.innerText.trim())),
+      overflow: t.scrollWidth > t.clientWidth + 1, ...box(t)})),
+    codes: [...document.querySelectorAll(':not(pre) > code')].map(c => ({text: c.innerText,
+      visible: visible(c), ...box(c)})),
   };
   const out = document.createElement('pre');
   out.id = 'layout';

@@ -1,10 +1,11 @@
 """Compose the markdown a reviewer reads for this run (model PR body, PR comment, run summary).
 
 Usage: model_report.py GATE_JSON REPORTS_DIR OUT [--image-base URL] [--platform YAML]
-                       [--title-out FILE] [--prune-reports]
+                       [--title-out FILE] [--prune-reports] [--note FILE]
 One screen first: the verdict and every check it rests on (the top of
-reports/<version>/report.md, written by `make retrain`), what the PR changes and where the
-MLflow run lives; the rest of the same report collapsed below. Never an older report: stale
+reports/<version>/report.md, written by `make retrain`), a note under them (--note: why a
+drift dispatch retrains), what the PR changes and where the MLflow run lives; the rest of the
+same report collapsed below. Never an older report: stale
 numbers on a PR are worse than none. The report links its plots relatively, which GitHub
 cannot show in a PR body or comment: with --image-base (where `make wf-report-images`
 uploaded this run's plots) the links become absolute. Standard library only: the PR job has
@@ -125,6 +126,7 @@ def compose(
     image_base: str = "",
     platform: Path = PLATFORM,
     changes: list[str] | None = None,
+    note: str = "",
 ) -> str:
     if not gate_file.is_file():
         return (
@@ -148,6 +150,8 @@ def compose(
         ][1:]  # the blank line after them
     else:  # a first model (no champion to report against) or an older run
         lines += [f"- {reason}" for reason in verdict["reasons"]]
+    if note.strip():  # under the checks: the verdict and its table stay the first screen
+        lines += ["", note.strip()]
     server = mlflow_server(platform)
     lines += ["", *artifact_line(gate, server), where_the_run_lives(gate, server)]
     if verdict["passed"] and changes:
@@ -177,6 +181,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument(
         "--prune-reports", action="store_true", help="after a pass, remove former reports"
     )
+    parser.add_argument("--note", type=Path, help="markdown to put under the checks")
     args = parser.parse_args(argv)
     out = args.out
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -184,7 +189,10 @@ def main(argv: list[str]) -> int:
         for folder in prune_reports(args.gate_file, args.reports):
             print(f"removed {folder}: the former champion's report")
     changes = changed_files(args.reports.resolve().parent)
-    out.write_text(compose(args.gate_file, args.reports, args.image_base, args.platform, changes))
+    note = args.note.read_text() if args.note else ""
+    out.write_text(
+        compose(args.gate_file, args.reports, args.image_base, args.platform, changes, note)
+    )
     if args.title_out and args.gate_file.is_file():
         version = json.loads(args.gate_file.read_text())["candidate"]["version"]
         args.title_out.write_text(f"model {version}\n")

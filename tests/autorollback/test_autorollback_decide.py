@@ -62,7 +62,10 @@ def test_the_rollback_branch_reverts_the_bad_promotion_with_the_alert_in_its_bod
     assert git(promoted_repo, "rev-parse", "HEAD") == head
     assert git(promoted_repo, "rev-parse", "--abbrev-ref", "HEAD") == "main"
     assert opened.branch.startswith("rollback/prod-")
-    assert "## Why: an alert fired after this promotion" in opened.body
+    # The alert is named in the first screen (the reason) and told in full below it.
+    assert opened.body.index("**Why:** why (page: p99 latency of /predict is 2.6s)") < (
+        opened.body.index("### The alert that opened this rollback")
+    )
     assert (
         "`BikeshareHighLatency` (page)" in opened.body and "Runbook: https://x/r.md" in opened.body
     )

@@ -116,8 +116,9 @@ def test_the_job_role_writes_and_the_promote_role_reads(
     done = promote(work, stack, promote_role)
     assert done.returncode == 0, done.stderr
     body = (work / "build/promote-prod.md").read_text()
+    assert body.startswith("## ✓ VERIFIED: promote ")
     for check in verified_result["checks"]:
-        assert f"| {check['name']} | ✅ |" in body
+        assert f"| ✓ {check['name']} | {check['detail']}" in body
     assert f"{verified_result['latency']['p99_ms']:.1f} ms" in body and "bikeshare-staging" in body
     assert f"Verified-By: s3://{stack.bucket}/evidence/staging/{DIGEST_1}.json" in git(
         work, "log", "-1", "--format=%B"

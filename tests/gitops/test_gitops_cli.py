@@ -134,6 +134,10 @@ def test_set_image_promote_rollback(repo):
 
     done = cli(repo, "set-image", "--env", "staging", "--image", f"{REGISTRY}@{DIGEST_1}")
     assert done.returncode == 0, done.stderr
+    assert "PR body in build/release-staging.md" in done.stdout
+    release_pr = (repo / "build/release-staging.md").read_text()
+    assert release_pr.startswith(f"## ✓ RELEASE: model {CHAMPION['version']} to staging\n")
+    assert f"| after merge | `{CHAMPION['version']}` | `{DIGEST_1}` |" in release_pr
     staging = render(repo, "staging")
     assert f"image: {REGISTRY}@{DIGEST_1}" in staging
     assert model_versions(staging) == {CHAMPION["version"]}  # from champion.json
@@ -167,10 +171,11 @@ def test_set_image_promote_rollback(repo):
     assert model_versions(prod) == {CHAMPION["version"]}
     assert render(repo, "staging") == staging
     body = (repo / "build/promote-prod.md").read_text()
-    for evidence in (DIGEST_1[:19], CHAMPION["version"], staging_commit[:12], "f" * 12, "41.1"):
+    assert body.startswith(f"## ✓ VERIFIED: promote {CHAMPION['version']} from staging to prod")
+    for evidence in (DIGEST_1, CHAMPION["version"], staging_commit[:12], "RMSE 41.10"):
         assert evidence in body
-    for seen in ("bikeshare-staging", "9.8 ms", "✅", "| version |"):  # from the evidence
-        assert seen in body, seen
+    for seen in ("bikeshare-staging", "9.8 ms", "| ✓ version |", "make rollback ENV=prod"):
+        assert seen in body, seen  # from the evidence, and the way back
     assert f"Verified-By: {verification}" in body
     assert f"Verified-By: {verification}" in git(repo, "log", "-1", "--format=%B")
     assert "Warning" not in body
@@ -503,8 +508,10 @@ def test_pr_bodies_render_from_a_scratch_repo(repo):
         for i in range(2)
     )
     body = promotion_body(repo, "staging", "prod", release, head, head, "", long_after, record)
-    assert "❌ failed" in body and "| version | ❌ |" in body
-    assert body.count("<details>") == 2  # each long resource diff collapsed
-    assert "ConfigMap/c0</code> added" in body
+    assert body.startswith("## ⚠ OVERRIDE: promote")  # the verification failed
+    assert "| ✗ | staging verified it | its verification failed (version:" in body
+    assert "| ✗ version | serves x, release pins x |" in body
+    assert body.count("<details>") == 1  # every resource diff, collapsed under the first screen
+    assert "**`ConfigMap/c0`** added" in body
     back = rollback_body("prod", head, release, release, reason="alert BikeshareDrift")
-    assert back.startswith("## Roll back prod") and "**Why:** alert BikeshareDrift" in back
+    assert back.startswith("## ⚠ ROLL BACK: prod to") and "**Why:** alert BikeshareDrift" in back

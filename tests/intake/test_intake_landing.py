@@ -7,6 +7,7 @@ GitHub is not here: the PRs are the branches (the workflow pushes them: make int
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -103,7 +104,12 @@ def test_a_landed_month_becomes_a_data_branch_and_then_a_retrain_report(
     assert "| `2011-12.csv` |" in sheet
     assert f"s3://{bucket}/landing/2011-12.csv" in sheet
     body = (repo / "build/intake/2011-12.md").read_text()
-    assert "passed the data contract" in body
+    assert body.startswith("## ✓ ACCEPTED: data 2011-12 passed the data contract (741 rows)\n")
+    assert "| ✓ | one row per hour of 2011-12 | no (day, hour) twice; 741 of its 744 hours" in body
+    assert (
+        f"| `data/2011-12.csv` | 741 | `{hashlib.sha256(DECEMBER.read_bytes()).hexdigest()}` |"
+        in body
+    )
     assert (repo / "build/intake/branches.txt").read_text() == "data/2011-12\n"
     state = json.loads(
         s3.get_object(Bucket=bucket, Key="landing/_state/2012-01.json")["Body"].read()

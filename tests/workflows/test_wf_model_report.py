@@ -77,6 +77,17 @@ def test_pass_shows_its_own_summary_and_collapses_the_rest(model_report, tmp_pat
     assert "![" not in text and "_(plot `slices.png`: in the run's artifact)_" in text
 
 
+def test_a_note_goes_under_the_checks_never_above_the_verdict(model_report, tmp_path):
+    """A drift dispatch's why (make wf-drift-note) once headed the body, above the verdict."""
+    gate = write_gate(tmp_path / "gate.json", passed=True)
+    write_report(tmp_path / "reports", "v2")
+    note = "**Why this retrain:** drift in 2011-12.\n"
+    text = model_report.compose(gate, tmp_path / "reports", note=note)
+    assert text.startswith("## ✓ PASS: v2 replaces v1\n")
+    assert text.index("| ✓ | RMSE overall") < text.index("**Why this retrain:**")
+    assert text.index("**Why this retrain:**") < text.index("<details>")
+
+
 def test_uploaded_plots_are_linked_absolutely(model_report, tmp_path):
     gate = write_gate(tmp_path / "gate.json", passed=True)
     write_report(tmp_path / "reports", "v2")
