@@ -35,7 +35,7 @@ TEST_WORKERS ?= 2
 .PHONY: test
 test: lint ## Run the whole test suite (lint first; TEST_WORKERS=$(TEST_WORKERS) xdist workers)
 	@$(MAKE) -j $(TEST_TOOLS)
-	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder $(PYTEST_ARGS)
 
 # The tier to run while editing: no server, container, emulator, Spark, act, checkov or npm
 # (tests marked slow are left to `make test`). Ruff only: it takes a second. It installs the

@@ -53,7 +53,37 @@ SLOW_FIXTURES = {
 # rewriting item._nodeid, which pytest 9.2 no longer reads: the marks are silently ignored.)
 
 
+# The longest modules first (measured with --durations), so that the two workers start on
+# them and the tail of the run is made of short modules. Neighbours do not share a costly
+# once-per-run fixture, so neither worker starts by waiting for the other's: the rehearsal
+# has a moto of its own; the local stack, the image and `terraform test` are apart.
+# make test passes --no-loadscope-reorder: pytest-xdist would otherwise queue modules by
+# their number of tests, which put the one-test rehearsal (5 min) last.
+LONGEST_FIRST = [
+    "tests/dayone/test_rehearsal.py",
+    "tests/terraform/test_tf_local_stack.py",
+    "tests/image/test_image_play.py",
+    "tests/terraform/test_tf_static.py",
+    "tests/terraform/test_tf_operations_modules.py",
+    "tests/terraform/test_tf_bootstrap.py",
+    "tests/image/test_image_sagemaker.py",
+    "tests/terraform/test_tf_lambda_target.py",
+    "tests/batch/test_batch_spark.py",
+    "tests/image/test_preview.py",
+    "tests/image/test_image_registry.py",
+    "tests/gitops/test_evidence_store.py",
+    "tests/model/test_gate.py",
+    "tests/model/test_fairness.py",
+]
+
+
+def _longest_first(item: pytest.Item) -> int:
+    module = item.nodeid.split("::", 1)[0]
+    return LONGEST_FIRST.index(module) if module in LONGEST_FIRST else len(LONGEST_FIRST)
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    items.sort(key=_longest_first)  # stable: the rest keep their order
     unmarked = [
         item.nodeid
         for item in items

@@ -102,3 +102,12 @@ def test_zizmor_is_clean_and_would_see_a_finding(tmp_path):
     )
     assert found.returncode != 0
     assert "template-injection" in found.stdout
+
+
+def test_the_longest_first_modules_exist():
+    """tests/conftest.py's LONGEST_FIRST names modules; a renamed one would silently fall back
+    to the default order."""
+    from tests.conftest import LONGEST_FIRST
+
+    missing = [name for name in LONGEST_FIRST if not (ROOT / name).is_file()]
+    assert not missing, f"tests/conftest.py LONGEST_FIRST names missing modules: {missing}"
