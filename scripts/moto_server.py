@@ -193,11 +193,14 @@ def kms_resource(self: KmsResponse) -> str:
             return "*"
     if not isinstance(key, str) or not key:
         return "*"
-    try:
-        key_id = kms_backends[self.current_account][self.region].any_id_to_key_id(key)
-    except Exception:  # an unknown alias: the operation itself answers NotFound
-        return "*"
-    return f"arn:aws:kms:{self.region}:{self.current_account}:key/{key_id}"
+    backend = kms_backends[self.current_account][self.region]
+    key = backend.get_alias_name(key)
+    if key.startswith("alias/"):
+        # Looked up without moto's helper, which makes AWS-managed keys as it resolves them.
+        key = next((k.id for k in backend.keys.values() if key in k.aliases), "")
+        if not key:  # an unknown alias: the operation itself answers NotFound
+            return "*"
+    return f"arn:aws:kms:{self.region}:{self.current_account}:key/{backend.get_key_id(key)}"
 
 
 FakeBucket.get_permission = get_permission

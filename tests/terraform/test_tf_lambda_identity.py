@@ -41,10 +41,10 @@ pytestmark = pytest.mark.slow
 MODULE = TF_DIR / "modules" / "lambda-endpoint"
 ACCOUNT = "123456789012"  # moto's
 NAME = "bikeshare-idtest"
-REPOSITORY = "bikeshare"
-ARTIFACTS = "bikeshare-staging-artifacts-123456789012"
-OTHER_LOG_GROUP = "/aws/lambda/bikeshare-other"
-SECRET = "bikeshare/github"
+REPOSITORY = "bikeshare-idtest"
+ARTIFACTS = "bikeshare-idtest-artifacts-123456789012"
+OTHER_LOG_GROUP = "/aws/lambda/bikeshare-idtest-other"
+SECRET = "bikeshare-idtest/github"
 DIGEST = "sha256:" + "1" * 64
 
 ROOT_TF = """
@@ -134,7 +134,7 @@ def lambda_identity(moto_iam: MotoIam, tmp_path_factory) -> LambdaIdentity:
     # Trusts the account: on AWS whoever's own policy allows sts:AssumeRole on it may assume it.
     account = {"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:root"}}
     other_role = moto_iam.client("iam").create_role(
-        RoleName="bikeshare-staging-other",
+        RoleName="bikeshare-idtest-other",
         AssumeRolePolicyDocument=json.dumps(
             {"Version": "2012-10-17", "Statement": [{**account, "Action": "sts:AssumeRole"}]}
         ),
