@@ -13,12 +13,13 @@ reading models or verification evidence, reading or writing the Terraform state,
 to or pushing to the registry, decrypting with the state's key, assuming another role.
 
 Enforced by moto (scripts/moto_server.py resolves ECR repositories and KMS keys): identity
-policies on S3 keys, ECR repositories, KMS keys, roles. Not enforced by moto, and asserted
-by the module's `terraform test` instead: the trust policy's subject (moto takes any
-web-identity token), the s3:prefix condition on listing (moto ignores StringLike: a listing
-outside landing/ would pass here) and the kms:ViaService / encryption-context conditions on
-the bucket key (moto ignores conditions on keys it does not know; its S3 never calls KMS
-as the caller).
+policies on S3 keys, ECR repositories, KMS keys, roles. Not enforced by moto: the trust
+policy's subject (moto takes any web-identity token), the s3:prefix condition on listing
+(moto ignores StringLike: a listing outside landing/ passes moto) and the kms:ViaService /
+encryption-context conditions on the bucket key (moto ignores conditions on keys it does not
+know; its S3 never calls KMS as the caller). Those are evaluated by the policy simulator
+(@cloud-copilot/iam-simulate, dayone/policy_check.py, `make dayone-tools`) on the documents
+moto holds after the apply, and asserted by the module's `terraform test`.
 """
 
 from __future__ import annotations
@@ -105,8 +106,8 @@ output "roles" {{
   }}
 }}
 
-output "state_key_arn" {{
-  value = aws_kms_key.state.arn
+output "key_arns" {{
+  value = {{ artifacts = aws_kms_key.artifacts.arn, state = aws_kms_key.state.arn }}
 }}
 """
 
@@ -115,7 +116,7 @@ output "state_key_arn" {{
 class IntakeStack:
     moto: MotoIam
     roles: dict[str, str]
-    state_key_arn: str
+    keys: dict[str, str]  # artifacts, state -> KMS key ARN
 
 
 @pytest.fixture(scope="session")
@@ -136,7 +137,7 @@ def intake_stack(moto_iam: MotoIam, tmp_path_factory) -> IntakeStack:
     s3.put_object(Bucket=BUCKET, Key=MODEL, Body=b"model")
     s3.put_object(Bucket=BUCKET, Key=EVIDENCE, Body=b'{"passed": true}')
     s3.put_object(Bucket=STATE_BUCKET, Key=STATE_KEY, Body=b'{"version": 4}')
-    return IntakeStack(moto_iam, outputs["roles"], outputs["state_key_arn"])
+    return IntakeStack(moto_iam, outputs["roles"], outputs["key_arns"])
 
 
 @pytest.fixture(scope="session")
@@ -244,7 +245,7 @@ REFUSALS = {
         repositoryName=REGISTRY, imageManifest="{}", imageTag="forged"
     ),
     "decrypting with the state's key": lambda s, c: c("kms").decrypt(
-        CiphertextBlob=s.moto.client("kms").encrypt(KeyId=s.state_key_arn, Plaintext=b"x")[
+        CiphertextBlob=s.moto.client("kms").encrypt(KeyId=s.keys["state"], Plaintext=b"x")[
             "CiphertextBlob"
         ]
     ),
@@ -265,3 +266,71 @@ def test_just_outside_its_job_is_refused(intake_stack, intake_role, what):
         REFUSALS[what](stack, as_intake)
     assert raised.value.response["ResponseMetadata"]["HTTPStatusCode"] == 403, raised.value
     assert "AccessDenied" in str(raised.value), raised.value
+
+
+def test_what_moto_does_not_evaluate_by_the_policy_simulator(intake_stack):
+    """The role's trust, its listing condition and its key conditions, as AWS evaluates them,
+    on the documents moto holds (identity policy, permissions boundary, trust policy)."""
+    from dayone.policy_check import Policies, Request, evaluate
+
+    stack = intake_stack
+    arn = stack.roles["intake"]
+    name = arn.rsplit("/", 1)[1]
+    held = Policies(stack.moto, stack.moto.admin)  # MotoIam.client takes the admin's keys
+    identity, boundary, trust = held.identity(name), held.boundary(name), held.trust(name)
+    issuer = "token.actions.githubusercontent.com"
+    bucket, key = f"arn:aws:s3:::{BUCKET}", stack.keys["artifacts"]
+    via_s3 = {
+        "kms:ViaService": "s3.us-east-1.amazonaws.com",
+        "kms:EncryptionContext:aws:s3:arn": bucket,
+    }
+
+    def token(subject: str) -> Request:
+        return Request(
+            name=f"a token for {subject}",
+            principal=OIDC_PROVIDER,
+            action="sts:AssumeRoleWithWebIdentity",
+            resource=arn,
+            resource_policy=trust,
+            context={f"{issuer}:sub": subject, f"{issuer}:aud": "sts.amazonaws.com"},
+        )
+
+    key_policy = held.key_policy(key)  # KMS needs its key's policy to let IAM policies count
+
+    def call(what: str, action: str, resource: str, context: dict) -> Request:
+        return Request(
+            name=what,
+            principal=arn,
+            action=action,
+            resource=resource,
+            identity_policies=identity,
+            boundary=boundary,
+            resource_policy=key_policy if action.startswith("kms:") else None,
+            context=context,
+        )
+
+    slug = REPOSITORY_SLUG
+    allowed = [
+        token(SUBJECT),
+        call("listing landing/", "s3:ListBucket", bucket, {"s3:prefix": "landing/"}),
+        call("decrypting with the bucket's key through S3", "kms:Decrypt", key, via_s3),
+        call("encrypting a record through S3", "kms:GenerateDataKey", key, via_s3),
+    ]
+    refused = [
+        token(f"repo:{slug}:ref:refs/heads/main"),  # the release role's subject
+        token(f"repo:{slug}:pull_request"),
+        token(f"repo:{slug}:environment:staging"),
+        token("repo:someone/bikeshare-gitops:environment:intake"),  # a fork's intake
+        call("listing evidence/", "s3:ListBucket", bucket, {"s3:prefix": "evidence/"}),
+        call("listing the whole bucket", "s3:ListBucket", bucket, {}),
+        call("decrypting with the bucket's key outside S3", "kms:Decrypt", key, {}),
+        call(
+            "decrypting the state through S3 with the bucket's key",
+            "kms:Decrypt",
+            key,
+            {**via_s3, "kms:EncryptionContext:aws:s3:arn": f"arn:aws:s3:::{STATE_BUCKET}"},
+        ),
+    ]
+    results = evaluate(allowed + refused)
+    assert {r.name: results[r.name] for r in allowed} == {r.name: "Allowed" for r in allowed}
+    assert [r.name for r in refused if results[r.name] == "Allowed"] == []
