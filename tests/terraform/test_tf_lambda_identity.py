@@ -20,7 +20,10 @@ another role, changing its own function. moto resolves the log group, key, repos
 and role each call names (scripts/moto_server.py closes the gaps for Logs, KMS, ECR, X-Ray),
 so a grant on one of them is told apart from a grant on another. Secrets Manager and Lambda
 calls are authorised against "*" by moto: their refusals say the role has no such grant on
-any resource. Not evaluated here: the key's policy (moto ignores KMS key policies).
+any resource. What moto ignores, the trust as the module wrote it (Service principal,
+aws:SourceAccount) and the function key's policy, is evaluated by the policy simulator
+(@cloud-copilot/iam-simulate, dayone/policy_check.py, `make dayone-tools`) on the documents
+moto holds after the apply.
 """
 
 from __future__ import annotations
@@ -76,6 +79,7 @@ class LambdaIdentity:
     role: dict[str, str]  # the execution role's credentials
     other_key: str  # a key of the account that is not the function's (the artifacts')
     other_role: str  # a role that trusts the account: assumable by whom IAM allows
+    trust: dict  # the role's trust policy as the module wrote it
 
 
 def _push_manifest(ecr) -> str:
@@ -96,18 +100,21 @@ def _push_manifest(ecr) -> str:
     return pushed["image"]["imageId"]["imageDigest"]
 
 
-def _trust_also_the_administrator(moto: MotoIam, role_arn: str) -> None:
-    """The module's trust statement with the administrator added to its principal."""
+def _trust_also_the_administrator(moto: MotoIam, role_arn: str) -> dict:
+    """The module's trust statement with the administrator added to its principal; the trust
+    policy as the module wrote it."""
     iam = moto.client("iam")
     name = role_arn.rsplit("/", 1)[1]
     trust = iam.get_role(RoleName=name)["Role"]["AssumeRolePolicyDocument"]
     trust = json.loads(trust) if isinstance(trust, str) else trust
+    written = json.loads(json.dumps(trust))
     [statement] = trust["Statement"]
     assert statement["Principal"] == {"Service": "lambda.amazonaws.com"}
     assert statement["Action"] == "sts:AssumeRole"
     assert statement["Condition"] == {"StringEquals": {"aws:SourceAccount": ACCOUNT}}
     statement["Principal"]["AWS"] = iam.get_user(UserName="admin")["User"]["Arn"]
     iam.update_assume_role_policy(RoleName=name, PolicyDocument=json.dumps(trust))
+    return written
 
 
 @pytest.fixture(scope="session")
@@ -139,9 +146,9 @@ def lambda_identity(moto_iam: MotoIam, tmp_path_factory) -> LambdaIdentity:
             {"Version": "2012-10-17", "Statement": [{**account, "Action": "sts:AssumeRole"}]}
         ),
     )["Role"]["Arn"]
-    _trust_also_the_administrator(moto_iam, outputs["execution_role_arn"])
+    trust = _trust_also_the_administrator(moto_iam, outputs["execution_role_arn"])
     role = moto_iam.assume(outputs["execution_role_arn"])
-    return LambdaIdentity(moto_iam, outputs, role, other_key, other_role)
+    return LambdaIdentity(moto_iam, outputs, role, other_key, other_role, trust)
 
 
 def refused(call) -> None:
@@ -244,3 +251,50 @@ def test_just_outside_its_job_is_refused(lambda_identity, what):
         return stack.moto.client(service, stack.role)
 
     refused(lambda: REFUSALS[what](stack, as_role))
+
+
+def test_what_moto_does_not_evaluate_by_the_policy_simulator(lambda_identity):
+    """The trust as the module wrote it (the Lambda service, for this account only) and the
+    function's key policy (modules/kms-key), which moto ignores, evaluated as AWS does on the
+    documents moto holds: the role decrypts with its key, the key's policy letting it."""
+    from dayone.policy_check import Policies, Request, evaluate
+
+    stack, out = lambda_identity, lambda_identity.outputs
+    role = out["execution_role_arn"]
+    held = Policies(stack.moto, stack.moto.admin)  # MotoIam.client takes the admin's keys
+    name = role.rsplit("/", 1)[1]
+
+    def assumed_by(principal: str, account: str) -> Request:
+        return Request(
+            name=f"{principal} from {account} assumes the role",
+            principal=principal,
+            action="sts:AssumeRole",
+            resource=role,
+            resource_policy=stack.trust,
+            context={"aws:SourceAccount": account},
+        )
+
+    def decrypt(what: str, key: str, context: dict) -> Request:
+        return Request(
+            name=what,
+            principal=role,
+            action="kms:Decrypt",
+            resource=key,
+            identity_policies=held.identity(name),
+            resource_policy=held.key_policy(key),
+            context=context,
+        )
+
+    function = {"kms:EncryptionContext:LambdaFunctionName": NAME}
+    allowed = [
+        assumed_by("lambda.amazonaws.com", ACCOUNT),
+        decrypt("the role decrypts its environment with its key", out["kms_key_arn"], function),
+    ]
+    refused = [
+        assumed_by("lambda.amazonaws.com", "210987654321"),  # a function of another account
+        assumed_by("ecs-tasks.amazonaws.com", ACCOUNT),
+        decrypt("the role decrypts with another key", stack.other_key, function),
+    ]
+    results = evaluate(allowed + refused)
+    assert {r.name: results[r.name] for r in allowed} == {r.name: "Allowed" for r in allowed}
+    assert [r.name for r in refused if results[r.name] == "Allowed"] == []
