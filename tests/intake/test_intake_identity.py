@@ -36,11 +36,10 @@ from botocore.exceptions import ClientError
 
 from tests.fixtures.moto_iam import OIDC_PROVIDER, MotoIam, apply_root
 from tests.fixtures.terraform_local import TF_DIR
+from tests.intake.test_intake_landing import DECEMBER, ROOT, clone_without_december, git
 
 pytestmark = pytest.mark.slow
 
-ROOT = Path(__file__).resolve().parents[2]
-DECEMBER = ROOT / "data" / "2011-12.csv"
 REPOSITORY_SLUG = "acme-mlops/bikeshare-gitops"
 SUBJECT = f"repo:{REPOSITORY_SLUG}:environment:intake"
 BUCKET = "bikeshare-intake-artifacts-123456789012"
@@ -146,22 +145,9 @@ def intake_role(intake_stack) -> dict[str, str]:
     return intake_stack.moto.assume_with_web_identity(intake_stack.roles["intake"], SUBJECT)
 
 
-def git(repo: Path, *args: str) -> str:
-    done = subprocess.run(["git", *args], cwd=repo, capture_output=True, text=True, check=True)
-    return done.stdout.strip()
-
-
 @pytest.fixture
-def clone_without_december(tmp_path) -> Path:
-    repo = tmp_path / "clone"
-    git(ROOT, "clone", "--quiet", "--no-hardlinks", str(ROOT), str(repo))
-    for key, value in {
-        "user.name": "intake test",
-        "user.email": "intake@example.invalid",
-        "commit.gpgsign": "false",
-    }.items():
-        git(repo, "config", key, value)
-    (repo / "data" / DECEMBER.name).unlink()
+def before_december(tmp_path) -> Path:
+    repo = clone_without_december(tmp_path / "clone")
     git(repo, "commit", "--quiet", "-am", "before December")
     return repo
 
@@ -182,9 +168,9 @@ def intake_as(credentials: dict[str, str], repo: Path, endpoint: str):
 
 
 def test_the_intake_reads_landed_months_under_its_own_role(
-    intake_stack, intake_role, clone_without_december
+    intake_stack, intake_role, before_december
 ):
-    stack, repo = intake_stack, clone_without_december
+    stack, repo = intake_stack, before_december
     admin = stack.moto.client("s3")
     admin.put_object(Bucket=BUCKET, Key="landing/2011-12.csv", Body=DECEMBER.read_bytes())
     lines = (ROOT / "data/2011-01.csv").read_text().splitlines()

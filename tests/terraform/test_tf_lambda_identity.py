@@ -38,6 +38,7 @@ from botocore.exceptions import ClientError
 
 from tests.fixtures.moto_iam import MotoIam, apply_root
 from tests.fixtures.terraform_local import TF_DIR
+from tests.terraform.test_tf_lambda_target import _push_manifest as push_manifest
 
 pytestmark = pytest.mark.slow
 
@@ -82,24 +83,6 @@ class LambdaIdentity:
     trust: dict  # the role's trust policy as the module wrote it
 
 
-def _push_manifest(ecr) -> str:
-    """An image manifest in the emulated registry, as the release pushes it; its digest."""
-    manifest = {
-        "schemaVersion": 2,
-        "mediaType": "application/vnd.docker.distribution.manifest.v2+json",
-        "config": {
-            "mediaType": "application/vnd.docker.container.image.v1+json",
-            "size": 2,
-            "digest": "sha256:" + "c" * 64,
-        },
-        "layers": [],
-    }
-    pushed = ecr.put_image(
-        repositoryName=REPOSITORY, imageManifest=json.dumps(manifest), imageTag="identity"
-    )
-    return pushed["image"]["imageId"]["imageDigest"]
-
-
 def _trust_also_the_administrator(moto: MotoIam, role_arn: str) -> dict:
     """The module's trust statement with the administrator added to its principal; the trust
     policy as the module wrote it."""
@@ -124,7 +107,7 @@ def lambda_identity(moto_iam: MotoIam, tmp_path_factory) -> LambdaIdentity:
     secret, another role) made by the administrator."""
     ecr = moto_iam.client("ecr")
     repository = ecr.create_repository(repositoryName=REPOSITORY)["repository"]
-    image = f"{repository['repositoryUri']}@{_push_manifest(ecr)}"
+    image = f"{repository['repositoryUri']}@{push_manifest(ecr, REPOSITORY, 'identity')}"
     root = tmp_path_factory.mktemp("lambda-identity-tf")
     # A relative source: the module calls ../kms-key, which an absolute (copied) source cuts off.
     module = os.path.relpath(MODULE, root)
