@@ -82,7 +82,8 @@ def check_github_app(probe: Probe, p: Platform, root: Path) -> list[str]:
 
 def check_github_environments(probe: Probe, p: Platform, root: Path) -> list[str]:
     out = []
-    for name in ["plan", *p.environments]:
+    # plan and intake scope the plan and intake roles' tokens (their roles trust them).
+    for name in ["plan", "intake", *p.environments]:
         status, body = probe.github(f"/repos/{p.github_repository}/environments/{name}")
         page = f"https://github.com/{p.github_repository}/settings/environments"
         if status != 200:

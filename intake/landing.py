@@ -32,17 +32,25 @@ class Outcome:
     detail: str
 
 
-def landed(s3, bucket: str) -> list[str]:
+def listed(s3, bucket: str) -> set[str]:
+    """Every key under the landing prefix (the months and their state objects)."""
     pages = s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=PREFIX)
-    keys = [o["Key"] for page in pages for o in page.get("Contents", [])]
+    return {o["Key"] for page in pages for o in page.get("Contents", [])}
+
+
+def landed(keys: set[str]) -> list[str]:
     return sorted(m.group(1) for k in keys if (m := MONTH_KEY.match(k)))
 
 
-def state(s3, bucket: str, month: str) -> dict | None:
-    try:
-        return json.loads(s3.get_object(Bucket=bucket, Key=f"{STATE}{month}.json")["Body"].read())
-    except s3.exceptions.NoSuchKey:
+def state(s3, bucket: str, month: str, keys: set[str]) -> dict | None:
+    """The month's state object, if the listing has one. Only listed keys are read: S3 answers
+    a missing key with 404 only to a caller allowed s3:ListBucket, and the intake role's listing
+    is limited to landing/ by an s3:prefix condition (modules/github-oidc) that a GetObject does
+    not carry: a month never handled could come back 403 AccessDenied, not NoSuchKey."""
+    key = f"{STATE}{month}.json"
+    if key not in keys:
         return None
+    return json.loads(s3.get_object(Bucket=bucket, Key=key)["Body"].read())
 
 
 def remember(s3, bucket: str, month: str, record: dict) -> None:
@@ -120,7 +128,8 @@ def open_month(root: Path, month: str, data: bytes, uri: str) -> str:
 
 def run(root: Path, s3, bucket: str) -> list[Outcome]:
     outcomes = []
-    for month in landed(s3, bucket):
+    keys = listed(s3, bucket)
+    for month in landed(keys):
         key = f"{PREFIX}{month}.csv"
         uri = f"s3://{bucket}/{key}"
         if (root / "data" / f"{month}.csv").exists():
@@ -128,7 +137,7 @@ def run(root: Path, s3, bucket: str) -> list[Outcome]:
             continue
         data = s3.get_object(Bucket=bucket, Key=key)["Body"].read()
         digest = check.sha256(data)
-        before = state(s3, bucket, month)
+        before = state(s3, bucket, month, keys)
         if before and before["sha256"] == digest:
             outcomes.append(Outcome(month, "skipped", f"already {before['status']}"))
             continue

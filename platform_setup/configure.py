@@ -142,6 +142,12 @@ def github_variables(platform: Platform) -> str:
             "ECR_REGISTRY": platform.registry_host,
         },
         "environment:plan": {},
+        # The intake workflow's job runs in the `intake` environment (its role trusts that
+        # subject) and reads the landing prefix of the registry account's artifacts bucket.
+        "environment:intake": {
+            "AWS_INTAKE_ROLE_ARN": registry.role_arn("github-intake"),
+            "INTAKE_BUCKET": registry.artifacts_bucket,
+        },
     }
     # Day one's values, once config/platform.yaml has them (the workflows read both).
     if platform.mlflow_tracking_uri:

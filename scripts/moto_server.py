@@ -1,4 +1,4 @@
-"""moto_server with eight emulator gaps closed.
+"""moto_server with eleven emulator gaps closed.
 
 1. The aws:SecureTransport condition of bucket policies.
 moto 5.2 evaluates bucket policies on object requests but ignores every condition except
@@ -37,11 +37,26 @@ refused. ECR requests name their repository: authorise against its ARN, as AWS d
 does not have (AWS checks s3:ListBucket): a read-only role (ReadOnlyAccess: s3:List*) gets
 403, and the provider takes the bucket for deleted. Authorise it as s3:ListBucket.
 
+9. Also under IAM enforcement, moto 5.2 authorises CloudWatch Logs calls against the
+resource "*", so a policy scoped to one log group (the Lambda execution role's) never
+matches and every log write is refused. Logs requests name their group (and stream):
+authorise against log-group:NAME:log-stream:STREAM, or log-group:NAME:* (the ARN Logs reports
+for a group) when no stream is named.
+
+10. The same for KMS: a grant on one key never matches. KMS requests name their key (KeyId:
+an ID, key ARN, alias or alias ARN; Decrypt without KeyId names it in the ciphertext):
+authorise against the key's ARN.
+
+11. Also under IAM enforcement, moto 5.2 names X-Ray actions after the URL path
+(xray:TraceSegments for PutTraceSegments), which no policy grants. Authorise with the
+operation's name.
+
 Run with the certificate from moto_tls.py:
 
     python moto_server.py -H 127.0.0.1 -p PORT -s -c cert.pem -k key.pem
 """
 
+import base64
 import json
 import threading
 from typing import Any
@@ -52,8 +67,13 @@ from moto.applicationautoscaling.responses import ApplicationAutoScalingResponse
 from moto.core.authorization import ActionAuthenticatorMixin
 from moto.ecr.responses import ECRResponse
 from moto.iam.access_control import IAMPolicy, IAMRequestBase, PermissionResult
+from moto.kms.models import kms_backends
+from moto.kms.responses import KmsResponse
+from moto.kms.utils import _deserialize_ciphertext_blob
+from moto.logs.responses import LogsResponse
 from moto.s3.models import FakeBucket, FakeDeleteMarker
 from moto.s3.responses import ACTION_MAP as S3_ACTIONS
+from moto.xray.responses import XRayResponse
 
 KEY = "aws:SecureTransport"
 _request = threading.local()
@@ -106,12 +126,38 @@ def list_tags_for_resource(self: ApplicationAutoScalingResponse) -> str:
 
 
 UNSIGNED_ACTIONS = {"AssumeRoleWithWebIdentity", "AssumeRoleWithSAML"}
+# X-Ray's REST paths and the operations IAM knows them by.
+XRAY_ACTIONS = {
+    "TraceSegments": "PutTraceSegments",
+    "TelemetryRecords": "PutTelemetryRecords",
+    "Traces": "BatchGetTraces",
+    "ServiceGraph": "GetServiceGraph",
+    "TraceGraph": "GetTraceGraph",
+    "TraceSummaries": "GetTraceSummaries",
+}
 
 
 def authenticate_and_authorize_normal_action(self: Any, resource: str = "*") -> None:
     if "Authorization" not in self.headers and self._get_action() in UNSIGNED_ACTIONS:
         return
+    if isinstance(self, XRayResponse):
+        path = XRayResponse._get_action(self)
+        # For the authorisation only: dispatch still finds the handler by the path.
+        self._get_action = lambda: XRAY_ACTIONS.get(path, path)
+        try:
+            _original_authorize(self, resource)
+        finally:
+            del self._get_action
+        return
     _original_authorize(self, resource)
+
+
+def _json_body(self: Any) -> dict[str, Any]:
+    try:
+        body = json.loads(self.body or "{}")
+    except (ValueError, TypeError):
+        return {}
+    return body if isinstance(body, dict) else {}
 
 
 def ecr_resource(self: ECRResponse) -> str:
@@ -124,8 +170,43 @@ def ecr_resource(self: ECRResponse) -> str:
     return f"arn:aws:ecr:{self.region}:{self.current_account}:repository/{name}"
 
 
+def logs_resource(self: LogsResponse) -> str:
+    body = _json_body(self)
+    group = body.get("logGroupName") or body.get("logGroupIdentifier")
+    if not isinstance(group, str) or not group:
+        return "*"
+    if group.startswith("arn:"):  # logGroupIdentifier may be the group's ARN
+        group = group.split(":log-group:", 1)[-1].removesuffix(":*")
+    arn = f"arn:aws:logs:{self.region}:{self.current_account}:log-group:{group}"
+    stream = body.get("logStreamName")
+    return f"{arn}:log-stream:{stream}" if isinstance(stream, str) and stream else f"{arn}:*"
+
+
+def kms_resource(self: KmsResponse) -> str:
+    body = _json_body(self)
+    key = body.get("KeyId")
+    if not key and isinstance(body.get("CiphertextBlob"), str):
+        try:
+            blob = base64.b64decode(body["CiphertextBlob"])
+            key = _deserialize_ciphertext_blob(ciphertext_blob=blob).key_id
+        except Exception:  # not moto's ciphertext: KMS itself refuses it
+            return "*"
+    if not isinstance(key, str) or not key:
+        return "*"
+    backend = kms_backends[self.current_account][self.region]
+    key = backend.get_alias_name(key)
+    if key.startswith("alias/"):
+        # Looked up without moto's helper, which makes AWS-managed keys as it resolves them.
+        key = next((k.id for k in backend.keys.values() if key in k.aliases), "")
+        if not key:  # an unknown alias: the operation itself answers NotFound
+            return "*"
+    return f"arn:aws:kms:{self.region}:{self.current_account}:key/{backend.get_key_id(key)}"
+
+
 FakeBucket.get_permission = get_permission
 ECRResponse._determine_resource = ecr_resource  # type: ignore[attr-defined]
+LogsResponse._determine_resource = logs_resource  # type: ignore[attr-defined]
+KmsResponse._determine_resource = kms_resource  # type: ignore[attr-defined]
 S3_ACTIONS["BUCKET"]["HEAD"]["DEFAULT"] = "ListBucket"  # type: ignore[method-assign]
 if not hasattr(FakeDeleteMarker, "dispose"):
     # A delete marker holds no data: nothing to release.

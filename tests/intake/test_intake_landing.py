@@ -55,10 +55,9 @@ def intake(repo: Path, bucket: str, endpoint: str) -> subprocess.CompletedProces
     )
 
 
-@pytest.fixture
-def before_december(tmp_path, eleven_months) -> Path:  # noqa: F811
-    """A clone of this repository's HEAD without December, its champion the eleven months'."""
-    repo = tmp_path / "clone"
+def clone_without_december(repo: Path) -> Path:
+    """A clone of this repository's HEAD on branch main, December's file deleted (not yet
+    committed), committing as a test identity."""
     git(ROOT, "clone", "--quiet", "--no-hardlinks", str(ROOT), str(repo))
     for key, value in {
         "user.name": "intake test",
@@ -68,6 +67,13 @@ def before_december(tmp_path, eleven_months) -> Path:  # noqa: F811
         git(repo, "config", key, value)
     git(repo, "branch", "--quiet", "-M", "main")
     (repo / "data" / DECEMBER.name).unlink()
+    return repo
+
+
+@pytest.fixture
+def before_december(tmp_path, eleven_months) -> Path:  # noqa: F811
+    """A clone of this repository's HEAD without December, its champion the eleven months'."""
+    repo = clone_without_december(tmp_path / "clone")
     shutil.copy(eleven_months.champion, repo / "config" / "champion.json")
     git(repo, "commit", "--quiet", "-am", "before December")
     return repo

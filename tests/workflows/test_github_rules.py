@@ -38,7 +38,7 @@ def rule(kind: str) -> dict:
 @pytest.mark.parametrize("template", ["/repos/{owner}/{repo}/rulesets/{ruleset_id}"])
 def test_every_request_body_is_valid_against_githubs_description(template):
     sent = github_rules.requests(ROOT, "acme/bikeshare", {"release_approvers": 42})
-    assert [r.method for r in sent] == ["PATCH", "POST", "PUT", "PUT", "PUT"]
+    assert [r.method for r in sent] == ["PATCH", "POST", "PUT", "PUT", "PUT", "PUT"]
     for request in sent:
         assert request_errors(request.operation, request.method, request.body) == [], request.path
     # The update of an existing ruleset sends the same body to PUT .../rulesets/{id}.
@@ -165,7 +165,13 @@ def test_staging_needs_nobody_and_prod_a_human():
     assert envs["staging"]["reviewers"] == []
     assert envs["prod"]["reviewers"] == [{"type": "Team", "id": 7}]
     assert envs["prod"]["prevent_self_review"] is True
-    assert set(envs) == {"plan", *load(ROOT).environments}
+    assert set(envs) == {"plan", "intake", *load(ROOT).environments}
+    # intake scopes the intake role's token: main only (protected branches), nobody to wait for.
+    assert envs["intake"]["reviewers"] == []
+    assert envs["intake"]["deployment_branch_policy"] == {
+        "protected_branches": True,
+        "custom_branch_policies": False,
+    }
 
 
 CLI = (sys.executable, "-m", "platform_setup")

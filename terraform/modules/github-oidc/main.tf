@@ -23,6 +23,7 @@ locals {
   plan_subject    = "repo:${var.repository}:environment:${var.plan_environment}"
   release_subject = "repo:${var.repository}:ref:refs/heads/${var.release_branch}"
   deploy_subjects = { for e in var.deploy_environments : e => "repo:${var.repository}:environment:${e}" }
+  intake_subject  = "repo:${var.repository}:environment:${var.intake_environment}"
 
   plan_data_denials = [
     merge(
@@ -182,6 +183,68 @@ resource "aws_iam_role_policy_attachment" "release" {
   policy_arn = each.value
 }
 
+# ---- intake: the landing prefix of the artifacts bucket, from the intake environment ----
+
+# The intake workflow (intake/landing.py) lists landing/, reads landing/<YYYY-MM>.csv and
+# records each outcome in landing/_state/<YYYY-MM>.json. Nothing else: not the data, models,
+# scores or evidence beside it, not the registry, not the state.
+locals {
+  intake_bucket = coalesce(var.intake_bucket_arn, "arn:${local.partition}:s3:::none")
+  intake_statements = [
+    {
+      Sid       = "ListLanding"
+      Effect    = "Allow"
+      Action    = ["s3:ListBucket"]
+      Resource  = local.intake_bucket
+      Condition = { StringLike = { "s3:prefix" = ["${var.intake_prefix}*"] } }
+    },
+    {
+      Sid      = "ReadLanding"
+      Effect   = "Allow"
+      Action   = ["s3:GetObject"]
+      Resource = "${local.intake_bucket}/${var.intake_prefix}*"
+    },
+    {
+      Sid      = "RecordOutcomes"
+      Effect   = "Allow"
+      Action   = ["s3:PutObject"]
+      Resource = "${local.intake_bucket}/${var.intake_prefix}_state/*"
+    },
+    {
+      # SSE-KMS with the bucket's key: Decrypt to read, GenerateDataKey to write. Only through
+      # S3, only for this bucket (bucket keys make the bucket ARN the encryption context).
+      Sid      = "UseBucketKey"
+      Effect   = "Allow"
+      Action   = ["kms:Decrypt", "kms:GenerateDataKey"]
+      Resource = coalesce(var.intake_kms_key_arn, "arn:${local.partition}:kms:${local.region}:${local.account_id}:key/none")
+      Condition = {
+        StringEquals = { "kms:ViaService" = "s3.${local.region}.amazonaws.com" }
+        StringLike   = { "kms:EncryptionContext:aws:s3:arn" = [local.intake_bucket, "${local.intake_bucket}/${var.intake_prefix}*"] }
+      }
+    },
+  ]
+}
+
+resource "aws_iam_role" "intake" {
+  count = var.create_intake_role ? 1 : 0
+
+  name                 = "${var.name_prefix}-github-intake"
+  description          = "landing prefix of the artifacts bucket, from ${local.intake_subject}"
+  max_session_duration = var.max_session_duration
+  assume_role_policy   = jsonencode(local.trust_policies.intake)
+  permissions_boundary = aws_iam_policy.boundary.arn
+
+  tags = local.tags
+}
+
+resource "aws_iam_role_policy" "intake" {
+  count = var.create_intake_role ? 1 : 0
+
+  name   = "read-landing"
+  role   = aws_iam_role.intake[0].id
+  policy = jsonencode({ Version = "2012-10-17", Statement = local.intake_statements })
+}
+
 # ---- deploy: terraform apply per GitHub environment (with its protection rules) --------
 
 resource "aws_iam_role" "deploy" {
@@ -232,6 +295,7 @@ locals {
   trust_policies = {
     for role, subject in merge(
       { plan = local.plan_subject, release = local.release_subject },
+      var.create_intake_role ? { intake = local.intake_subject } : {},
       { for e, s in local.deploy_subjects : "deploy-${e}" => s },
       ) : role => {
       Version = "2012-10-17"

@@ -13,13 +13,18 @@ output "release_role_arn" {
   value       = one(aws_iam_role.release[*].arn)
 }
 
+output "intake_role_arn" {
+  description = "ARN of the intake role (reads the landing prefix of the artifacts bucket), or null when not created."
+  value       = one(aws_iam_role.intake[*].arn)
+}
+
 output "deploy_role_arns" {
   description = "ARNs of the deploy roles, keyed by GitHub environment."
   value       = { for e, r in aws_iam_role.deploy : e => r.arn }
 }
 
 output "subjects" {
-  description = "The exact OIDC sub claim each role trusts, keyed by role (plan, release, deploy-ENV)."
+  description = "The exact OIDC sub claim each role trusts, keyed by role (plan, release, intake, deploy-ENV)."
   value       = { for role, p in local.trust_policies : role => p.Statement[0].Condition.StringEquals["${local.issuer}:sub"] if role != "release" || var.create_release_role }
 }
 

@@ -106,6 +106,56 @@ variable "ecr_repository_arn" {
   }
 }
 
+variable "create_intake_role" {
+  description = "Create the intake role: the intake workflow reads the landing prefix of the artifacts bucket (intake_bucket_arn) and records what it did there, nothing else."
+  type        = bool
+  default     = false
+}
+
+variable "intake_environment" {
+  description = "GitHub environment whose jobs may assume the intake role (sub repo:OWNER/NAME:environment:THIS)."
+  type        = string
+  default     = "intake"
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9_.-]{1,255}$", var.intake_environment))
+    error_message = "intake_environment must be a GitHub environment name (letters, digits, '_', '.', '-'; no wildcards)."
+  }
+}
+
+variable "intake_bucket_arn" {
+  description = "Artifacts bucket whose landing prefix the intake role reads. Required when create_intake_role is true."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.intake_bucket_arn == null ? !var.create_intake_role : can(regex("^arn:aws[a-z-]*:s3:::[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", var.intake_bucket_arn))
+    error_message = "intake_bucket_arn must be an S3 bucket ARN (arn:aws:s3:::NAME, not an object or prefix) when create_intake_role is true."
+  }
+}
+
+variable "intake_kms_key_arn" {
+  description = "KMS key of the intake bucket (modules/artifacts' kms_key_arn): the intake role decrypts what it reads and encrypts what it records with it, through S3 only. Required when create_intake_role is true."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.intake_kms_key_arn == null ? !var.create_intake_role : can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[0-9a-f-]+$", var.intake_kms_key_arn))
+    error_message = "intake_kms_key_arn must be a KMS key ARN (arn:aws:kms:REGION:ACCOUNT:key/ID, not an alias) when create_intake_role is true."
+  }
+}
+
+variable "intake_prefix" {
+  description = "Prefix the intake reads in the bucket (intake/landing.py: landing/<YYYY-MM>.csv); it records its outcomes under <prefix>_state/."
+  type        = string
+  default     = "landing/"
+
+  validation {
+    condition     = can(regex("^[a-z0-9][a-z0-9_-]*/$", var.intake_prefix))
+    error_message = "intake_prefix must be one folder name ending in '/', e.g. landing/ (no wildcards)."
+  }
+}
+
 variable "release_policy_arns" {
   description = "Extra managed policies for the release role, keyed by static names (e.g. artifacts = read/write policy of the artifacts bucket)."
   type        = map(string)

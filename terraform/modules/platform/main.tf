@@ -119,7 +119,12 @@ module "github_oidc" {
     artifacts          = module.artifacts.read_write_policy_arn
     evidence_no_writes = module.verification_evidence.deny_write_policy_arn
   } : {}
-  state_bucket_arn = var.state_bucket == null ? null : "arn:aws:s3:::${var.state_bucket}"
+  # The intake workflow reads the landing prefix of the same account's artifacts bucket (the
+  # registry's: where the release works), under a role of its own.
+  create_intake_role = var.create_registry
+  intake_bucket_arn  = var.create_registry ? module.artifacts.bucket_arn : null
+  intake_kms_key_arn = var.create_registry ? module.artifacts.kms_key_arn : null
+  state_bucket_arn   = var.state_bucket == null ? null : "arn:aws:s3:::${var.state_bucket}"
   # One GitHub OIDC provider per account: reuse the one that exists (looked up by URL).
   create_oidc_provider = !var.github_oidc_provider_exists
 }

@@ -83,6 +83,11 @@ output "github_release_role_arn" {
   value       = module.github_oidc.release_role_arn
 }
 
+output "github_intake_role_arn" {
+  description = "Role for the intake workflow (environment intake: reads the artifacts bucket's landing/, records outcomes in landing/_state/); null where there is no registry."
+  value       = module.github_oidc.intake_role_arn
+}
+
 output "github_deploy_role_arns" {
   description = "Deploy roles keyed by GitHub environment."
   value       = module.github_oidc.deploy_role_arns

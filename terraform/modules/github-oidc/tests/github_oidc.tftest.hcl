@@ -85,9 +85,11 @@ run "rejects_wildcards_and_malformed_names" {
     deploy_environments = ["*"]
     release_branch      = "release/*"
     plan_environment    = "pl*n"
+    intake_environment  = "int*"
+    intake_prefix       = "*"
   }
 
-  expect_failures = [var.environment, var.repository, var.deploy_environments, var.release_branch, var.plan_environment]
+  expect_failures = [var.environment, var.repository, var.deploy_environments, var.release_branch, var.plan_environment, var.intake_environment, var.intake_prefix]
 }
 
 run "rejects_repository_without_owner_and_release_role_without_registry" {
@@ -99,6 +101,79 @@ run "rejects_repository_without_owner_and_release_role_without_registry" {
   }
 
   expect_failures = [var.repository, var.ecr_repository_arn]
+}
+
+run "no_intake_role_unless_asked" {
+  command = plan
+
+  assert {
+    condition     = length(aws_iam_role.intake) == 0 && output.intake_role_arn == null && !contains(keys(output.subjects), "intake")
+    error_message = "The intake role is made only with create_intake_role = true."
+  }
+}
+
+run "the_intake_role_needs_its_bucket_and_key" {
+  command = plan
+
+  variables {
+    create_intake_role = true
+    intake_bucket_arn  = "arn:aws:s3:::bikeshare-staging-artifacts-123456789012/landing/*"
+  }
+
+  expect_failures = [var.intake_bucket_arn, var.intake_kms_key_arn]
+}
+
+run "the_intake_role_reads_the_landing_prefix_and_nothing_else" {
+  command = apply
+
+  variables {
+    create_intake_role = true
+    intake_bucket_arn  = "arn:aws:s3:::bikeshare-staging-artifacts-123456789012"
+    intake_kms_key_arn = "arn:aws:kms:us-east-1:123456789012:key/0b8e2c1a-1111-2222-3333-444455556666"
+  }
+
+  assert {
+    condition     = output.subjects.intake == "repo:acme-mlops/bikeshare-gitops:environment:intake"
+    error_message = "The intake role must trust exactly the repository's intake environment."
+  }
+  assert {
+    condition = jsondecode(aws_iam_role.intake[0].assume_role_policy).Statement[0].Condition == {
+      StringEquals = {
+        "token.actions.githubusercontent.com:aud" = "sts.amazonaws.com"
+        "token.actions.githubusercontent.com:sub" = "repo:acme-mlops/bikeshare-gitops:environment:intake"
+      }
+    }
+    error_message = "The intake role must compare sub and aud with StringEquals only."
+  }
+  assert {
+    condition     = aws_iam_role.intake[0].permissions_boundary == aws_iam_policy.boundary.arn
+    error_message = "The intake role must carry the permissions boundary."
+  }
+  assert {
+    condition = { for s in jsondecode(aws_iam_role_policy.intake[0].policy).Statement : s.Sid => [s.Action, s.Resource] } == {
+      ListLanding    = [["s3:ListBucket"], "arn:aws:s3:::bikeshare-staging-artifacts-123456789012"]
+      ReadLanding    = [["s3:GetObject"], "arn:aws:s3:::bikeshare-staging-artifacts-123456789012/landing/*"]
+      RecordOutcomes = [["s3:PutObject"], "arn:aws:s3:::bikeshare-staging-artifacts-123456789012/landing/_state/*"]
+      UseBucketKey   = [["kms:Decrypt", "kms:GenerateDataKey"], "arn:aws:kms:us-east-1:123456789012:key/0b8e2c1a-1111-2222-3333-444455556666"]
+    }
+    error_message = "The intake role may list and read landing/, write landing/_state/ and use the bucket's key: nothing else."
+  }
+  assert {
+    condition = [for s in jsondecode(aws_iam_role_policy.intake[0].policy).Statement : s.Condition if s.Sid == "ListLanding"] == [
+      { StringLike = { "s3:prefix" = ["landing/*"] } }
+    ]
+    error_message = "The intake role may list only under landing/."
+  }
+  assert {
+    condition = [for s in jsondecode(aws_iam_role_policy.intake[0].policy).Statement : s.Condition if s.Sid == "UseBucketKey"] == [{
+      StringEquals = { "kms:ViaService" = "s3.us-east-1.amazonaws.com" }
+      StringLike = { "kms:EncryptionContext:aws:s3:arn" = [
+        "arn:aws:s3:::bikeshare-staging-artifacts-123456789012",
+        "arn:aws:s3:::bikeshare-staging-artifacts-123456789012/landing/*",
+      ] }
+    }]
+    error_message = "The intake role may use the bucket's key through S3, for that bucket only."
+  }
 }
 
 run "the_plan_role_reads_configuration_not_data" {
