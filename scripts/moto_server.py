@@ -1,4 +1,4 @@
-"""moto_server with eight emulator gaps closed.
+"""moto_server with ten emulator gaps closed.
 
 1. The aws:SecureTransport condition of bucket policies.
 moto 5.2 evaluates bucket policies on object requests but ignores every condition except
@@ -37,16 +37,27 @@ refused. ECR requests name their repository: authorise against its ARN, as AWS d
 does not have (AWS checks s3:ListBucket): a read-only role (ReadOnlyAccess: s3:List*) gets
 403, and the provider takes the bucket for deleted. Authorise it as s3:ListBucket.
 
+9. Also under IAM enforcement, moto 5.2 authorises Secrets Manager calls against the resource
+"*", so a policy scoped to a name prefix (the External Secrets Operator's: bikeshare/<env>/*)
+never matches and every read is refused. Requests name their secret (SecretId, or Name when
+creating one): authorise against its ARN, as AWS does.
+
+10. moto 5.2 issues an Amazon-issued (DNS-validated) certificate only 60 s after it was
+requested, whatever the records; the Ingress certificate's validation then holds the local
+stack's apply for a minute. Here it is issued once asked for after its request (the apply
+writes the validation record first); MOTO_ACM_VALIDATION_WAIT still sets another wait.
+
 Run with the certificate from moto_tls.py:
 
     python moto_server.py -H 127.0.0.1 -p PORT -s -c cert.pem -k key.pem
 """
 
 import json
+import os
 import threading
 from typing import Any
 
-from moto import server
+from moto import server, settings
 from moto.apigateway.models import RestAPI
 from moto.applicationautoscaling.responses import ApplicationAutoScalingResponse
 from moto.core.authorization import ActionAuthenticatorMixin
@@ -54,6 +65,7 @@ from moto.ecr.responses import ECRResponse
 from moto.iam.access_control import IAMPolicy, IAMRequestBase, PermissionResult
 from moto.s3.models import FakeBucket, FakeDeleteMarker
 from moto.s3.responses import ACTION_MAP as S3_ACTIONS
+from moto.secretsmanager.responses import SecretsManagerResponse
 
 KEY = "aws:SecureTransport"
 _request = threading.local()
@@ -124,8 +136,26 @@ def ecr_resource(self: ECRResponse) -> str:
     return f"arn:aws:ecr:{self.region}:{self.current_account}:repository/{name}"
 
 
+def secretsmanager_resource(self: SecretsManagerResponse) -> str:
+    try:
+        body = json.loads(self.body or "{}")
+    except (ValueError, AttributeError):
+        return "*"
+    name = body.get("SecretId") or body.get("Name") if isinstance(body, dict) else None
+    if not isinstance(name, str) or not name:
+        return "*"
+    secret = self.backend.secrets.get(name)
+    if secret is not None:
+        return secret.arn
+    if name.startswith("arn:"):
+        return name
+    return f"arn:aws:secretsmanager:{self.region}:{self.current_account}:secret:{name}"
+
+
 FakeBucket.get_permission = get_permission
 ECRResponse._determine_resource = ecr_resource  # type: ignore[attr-defined]
+SecretsManagerResponse._determine_resource = secretsmanager_resource  # type: ignore[attr-defined]
+settings.ACM_VALIDATION_WAIT = int(os.environ.get("MOTO_ACM_VALIDATION_WAIT", "0"))
 S3_ACTIONS["BUCKET"]["HEAD"]["DEFAULT"] = "ListBucket"  # type: ignore[method-assign]
 if not hasattr(FakeDeleteMarker, "dispose"):
     # A delete marker holds no data: nothing to release.
