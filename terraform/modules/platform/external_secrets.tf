@@ -2,7 +2,7 @@
 # cluster by the External Secrets Operator (external-secrets/external-secrets, argocd/addons/
 # external-secrets.yaml) through its Pod Identity role (main.tf: pod_identity_roles), which
 # may read this environment's secrets only (bikeshare/<environment>/*) and decrypt them only
-# through Secrets Manager. The ExternalSecrets that name them: argocd/bootstrap/repo-creds
+# through Secrets Manager. The ExternalSecrets that name them: argocd/bootstrap/credentials
 # (Argo CD's repository), argocd/bikeshare/base/externalsecret-github.yaml (the namespace's
 # GitHub credentials), argocd/addons/monitoring/externalsecret-alertmanager.yaml.
 locals {
