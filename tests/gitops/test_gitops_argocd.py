@@ -301,6 +301,7 @@ def test_every_external_secret_reads_its_environments_secrets_terraform_makes(
         "service": "SecretsManager",
         "region": load(ROOT).region,
     }  # no auth block: the operator's own Pod Identity credentials
+    allowed = set(store["spec"]["conditions"][0]["namespaces"])
     for env in ENVIRONMENTS:
         docs = [
             *rendered_docs[env],
@@ -310,6 +311,8 @@ def test_every_external_secret_reads_its_environments_secrets_terraform_makes(
         ]
         secrets = [d for d in docs if d["kind"] == "ExternalSecret"]
         assert len(secrets) == 4, [s["metadata"]["name"] for s in secrets]
+        # The store serves exactly the namespaces that have ExternalSecrets here.
+        assert {s["metadata"]["namespace"] for s in secrets} == allowed
         for secret in secrets:
             assert secret["spec"]["secretStoreRef"]["name"] == store["metadata"]["name"]
             for item in secret["spec"]["data"]:
