@@ -28,6 +28,7 @@ class Probe(Protocol):
     def github(self, path: str) -> tuple[int, Any]: ...
     def bucket_exists(self, env: str, bucket: str) -> bool: ...
     def hosted_zone_exists(self, env: str, zone: str) -> bool: ...
+    def secret_state(self, env: str, name: str) -> str: ...  # missing | empty | set
     def cluster_access(self, env: str, cluster: str) -> tuple[bool, bool]: ...
     def http_ok(self, url: str) -> bool: ...
 
@@ -78,6 +79,32 @@ def check_github_app(probe: Probe, p: Platform, root: Path) -> list[str]:
         "(https://github.com/settings/apps/new, permissions in docs/day-one.md), then "
         f"`gh secret set {APP_SECRET} --repo {p.github_repository} < app-private-key.pem`."
     ]
+
+
+REPO_CREDENTIALS = "bikeshare/{env}/argocd-repo-creds"  # modules/platform/external_secrets.tf
+
+
+def check_repo_credentials(probe: Probe, p: Platform, root: Path) -> list[str]:
+    """Argo CD reads this repository (and posts commit statuses) as its GitHub App, whose
+    credentials the External Secrets Operator copies from this secret: Terraform makes it,
+    a person puts the value in."""
+    out = []
+    for e in p.environments.values():
+        name = REPO_CREDENTIALS.format(env=e.name)
+        state = probe.secret_state(e.name, name)
+        if state == "missing":
+            out.append(
+                f"The secret {name} does not exist yet: run `make tf-apply ENV={e.name}` "
+                "(the first apply, as an administrator)."
+            )
+        elif state != "set":
+            out.append(
+                f"The secret {name} has no value: put Argo CD's GitHub App ID, installation ID "
+                f"and private key in it with `aws secretsmanager put-secret-value --secret-id "
+                f"{name} --secret-string file://argocd-app.json` (docs/day-one.md, "
+                "repo-credentials)."
+            )
+    return out
 
 
 def check_github_environments(probe: Probe, p: Platform, root: Path) -> list[str]:
@@ -158,6 +185,7 @@ DAY_ONE: list[Check] = [
     Check("config", "Account values in config/platform.yaml", check_config),
     Check("state-bucket", "The state bucket of each account", check_state_buckets),
     Check("github-app", "The GitHub App and its secret", check_github_app),
+    Check("repo-credentials", "Argo CD's repository credentials", check_repo_credentials),
     Check("github-environments", "GitHub environments", check_github_environments),
     Check("github-variables", "GitHub variables", check_github_variables),
     Check("dns-zone", "The DNS zone of each host", check_dns_zones),
@@ -229,6 +257,19 @@ class LiveProbe:
     def hosted_zone_exists(self, env: str, zone: str) -> bool:
         zones = self._client(env, "route53").list_hosted_zones_by_name(DNSName=zone, MaxItems="1")
         return any(z["Name"].rstrip(".") == zone for z in zones["HostedZones"])
+
+    def secret_state(self, env: str, name: str) -> str:
+        """Whether the secret exists and has a current value, without reading the value."""
+        from botocore.exceptions import ClientError
+
+        try:
+            described = self._client(env, "secretsmanager").describe_secret(SecretId=name)
+        except ClientError as error:
+            if error.response["Error"]["Code"] == "ResourceNotFoundException":
+                return "missing"
+            raise
+        stages = described.get("VersionIdsToStages") or {}
+        return "set" if any("AWSCURRENT" in s for s in stages.values()) else "empty"
 
     def cluster_access(self, env: str, cluster: str) -> tuple[bool, bool]:
         from botocore.exceptions import ClientError

@@ -40,16 +40,33 @@ argocd-install-manifest: ## Download the pinned Argo CD install manifest and ver
 	  echo "$(ARGOCD_INSTALL_URL) does not have the pinned sha256: refusing to apply it." >&2; exit 1; }
 	@echo "Argo CD $(ARGOCD_VERSION) install manifest verified: $(ARGOCD_INSTALL_FILE)"
 
+# The repository's credentials come before anything that reads the repository: the External
+# Secrets Operator from its public chart (its ApplicationSet and project, applied from this
+# checkout), then its ClusterSecretStore and the ExternalSecret that makes Argo CD's repository
+# Secret from AWS Secrets Manager (bikeshare/ENV/argocd-repo-creds, filled in on day one:
+# docs/day-one.md), then the root. No Secret is made by hand.
+ESO_CRDS := crd/clustersecretstores.external-secrets.io crd/externalsecrets.external-secrets.io
+
 .PHONY: argocd-bootstrap
-argocd-bootstrap: argocd-install-manifest ## Install Argo CD in ENV's cluster, register it, apply the root app (kubectl context of bikeshare-ENV)
+argocd-bootstrap: argocd-install-manifest venv ## Install Argo CD in ENV's cluster, register it, its repository credentials (ESO), the root app (kubectl context of bikeshare-ENV)
 	@test -s argocd/clusters/$(ENV).yaml || { echo "No argocd/clusters/$(ENV).yaml: run make cluster-register ENV=$(ENV) after terraform apply." >&2; exit 1; }
 	@ctx=$$(kubectl config current-context 2>/dev/null || true); case "$$ctx" in *bikeshare-$(ENV)) ;; \
 	  *) echo "kubectl's context is '$$ctx', not bikeshare-$(ENV): run aws eks update-kubeconfig --name bikeshare-$(ENV)." >&2; exit 1;; esac
+	@$(PLATFORM) render --app argocd-credentials-$(ENV) >/dev/null
 	kubectl create namespace argocd --dry-run=client -o yaml | kubectl apply -f -
 	kubectl apply -n argocd --server-side --force-conflicts -f $(ARGOCD_INSTALL_FILE)
 	kubectl wait --for condition=established --timeout=120s \
 	  crd/applications.argoproj.io crd/applicationsets.argoproj.io crd/appprojects.argoproj.io
 	kubectl apply -f argocd/clusters/$(ENV).yaml
+	kubectl apply -f argocd/addons/project.yaml -f argocd/addons/external-secrets.yaml
+	kubectl wait --for=create --timeout=600s $(ESO_CRDS)
+	kubectl wait --for condition=established --timeout=120s $(ESO_CRDS)
+	kubectl wait -n external-secrets --for=create --timeout=300s deployment/external-secrets-webhook
+	kubectl wait -n external-secrets --for condition=Available --timeout=300s deployment/external-secrets-webhook
+	kubectl apply -k argocd/addons/external-secrets
+	$(PLATFORM) render --app argocd-credentials-$(ENV) | kubectl apply -f -
+	kubectl wait -n argocd --for condition=Ready --timeout=300s externalsecret/gitops-repository || { \
+	  echo "Argo CD's repository credentials are not ready: is bikeshare/$(ENV)/argocd-repo-creds filled in (make doctor, docs/day-one.md)?" >&2; exit 1; }
 	kubectl apply -k argocd/bootstrap
 
 .PHONY: github-variables

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import yaml
 
-from platform_setup import appsets, configure, github_rules, registration
+from platform_setup import appsets, configure, github_rules, registration, sources
 from platform_setup.config import load
 from platform_setup.errors import ConfigError
 
@@ -37,6 +37,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--dry-run", action="store_true", help="print the gh api requests only")
     p = sub.add_parser("expand", help="Applications the ApplicationSets make for argocd/clusters")
     p.add_argument("--out", type=Path, help="write YAML here (default: stdout)")
+    p = sub.add_parser("render", help="what one generated Application syncs (its folder, patched)")
+    p.add_argument("--app", required=True, help="Application name, e.g. argocd-credentials-staging")
     return parser
 
 
@@ -131,6 +133,14 @@ def run(args: argparse.Namespace) -> int:
     if args.command == "github-rules":
         return apply_github_rules(root, args.dry_run)
     apps = expanded(root)
+    if args.command == "render":
+        found = [a for a in apps if a["metadata"]["name"] == args.app]
+        if not found:
+            raise ConfigError(
+                f"no Application {args.app} for the registered clusters (argocd/clusters/)."
+            )
+        sys.stdout.write(sources.render(root, found[0], load(root).repo_url))
+        return 0
     text = yaml.safe_dump_all(apps, sort_keys=False, width=100)
     if args.out:
         args.out.parent.mkdir(parents=True, exist_ok=True)

@@ -45,6 +45,18 @@ EDITS = (
         "the repository URL",
     ),
     Edit(
+        "argocd/bootstrap/credentials/*.yaml",
+        rf"(https://github\.com/{SLUG}\.git)\b",
+        lambda p, _: p.repo_url,
+        "the repository URL of Argo CD's credentials",
+    ),
+    Edit(
+        "argocd/addons/external-secrets/*.yaml",
+        r"(?m)^\s+region: (\S+)$",
+        lambda p, _: p.region,
+        "the secret store's AWS region",
+    ),
+    Edit(
         "argocd/policies/*.yaml",
         rf"https://github\.com/({SLUG})/\.github/workflows/",
         lambda p, _: p.github_repository,

@@ -33,6 +33,8 @@ def account_values(env: Environment) -> str:
             "environment": env.name,
             "artifactsBucket": env.artifacts_bucket,
             "host": env.host,
+            # "" until day one puts Terraform's ingress_certificate_arn in the config.
+            "certificateArn": env.certificate_arn,
             "vpcCidr": env.vpc_cidr,
         },
     }

@@ -26,6 +26,8 @@ ADDONS = (
     "enable_metrics_server",
     "enable_kyverno",
     "enable_kube_prometheus_stack",
+    "enable_external_secrets",
+    "enable_external_dns",
 )
 # Metadata every template relies on; Terraform may send more (all kept as annotations).
 REQUIRED_METADATA = (
@@ -39,6 +41,10 @@ REQUIRED_METADATA = (
     "registry_url",
     "workload_role_arn",
     "aws_load_balancer_controller_role_arn",
+    "external_secrets_role_arn",
+    "external_dns_role_arn",
+    # external-dns's --domain-filter ("" where the environment has no zone).
+    "dns_zone",
 )
 ANNOTATION_KEY = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
 
@@ -76,6 +82,8 @@ def check_bridge(bridge: dict, platform: Platform, env: str) -> None:
         raise ConfigError(f"gitops_bridge.addons must have exactly {', '.join(ADDONS)}.")
     if not all(isinstance(v, bool) for v in addons.values()):
         raise ConfigError("gitops_bridge.addons values must be true or false.")
+    if addons["enable_external_dns"] and not metadata["dns_zone"]:
+        raise ConfigError("gitops_bridge enables external-dns without a dns_zone to write in.")
     expected = platform.environments[env]
     if metadata["aws_account_id"] != expected.account_id:
         raise ConfigError(
@@ -105,8 +113,12 @@ def sample_bridge(platform: Platform, env: str) -> dict:
             "registry_url": platform.image_repository,
             "workload_role_arn": e.role_arn("workload"),
             "aws_load_balancer_controller_role_arn": e.role_arn("aws-load-balancer-controller"),
+            "external_secrets_role_arn": e.role_arn("external-secrets"),
+            # Terraform makes external-dns's role only where the environment has a zone.
+            "external_dns_role_arn": e.role_arn("external-dns") if e.dns_zone else "",
+            "dns_zone": e.dns_zone,
         },
-        "addons": dict.fromkeys(ADDONS, True),
+        "addons": {**dict.fromkeys(ADDONS, True), "enable_external_dns": bool(e.dns_zone)},
     }
 
 

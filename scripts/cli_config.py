@@ -19,6 +19,7 @@ import platform
 import re
 import sys
 import tempfile
+import threading
 from pathlib import Path
 
 PROVIDER = "registry.terraform.io/hashicorp/aws"
@@ -111,7 +112,8 @@ def write_config(out: Path = DEFAULT_OUT, env: dict[str, str] | None = None) -> 
         return None
     out.parent.mkdir(parents=True, exist_ok=True)
     # Whole or not at all: parallel test workers write it while terraform processes read it.
-    partial = out.with_name(f"{out.name}.{os.getpid()}")
+    # Per thread too: tests/terraform's offline runs call this from two threads of one process.
+    partial = out.with_name(f"{out.name}.{os.getpid()}.{threading.get_ident()}")
     partial.write_text(CONFIG.format(mirror=mirror, provider=PROVIDER))
     partial.replace(out)
     return out

@@ -1,4 +1,4 @@
-"""moto_server with eleven emulator gaps closed.
+"""moto_server with thirteen emulator gaps closed.
 
 1. The aws:SecureTransport condition of bucket policies.
 moto 5.2 evaluates bucket policies on object requests but ignores every condition except
@@ -51,6 +51,16 @@ authorise against the key's ARN.
 (xray:TraceSegments for PutTraceSegments), which no policy grants. Authorise with the
 operation's name.
 
+12. Also under IAM enforcement, moto 5.2 authorises Secrets Manager calls against the resource
+"*", so a policy scoped to a name prefix (the External Secrets Operator's: bikeshare/<env>/*)
+never matches and every read is refused. Requests name their secret (SecretId, or Name when
+creating one): authorise against its ARN, as AWS does.
+
+13. moto 5.2 issues an Amazon-issued (DNS-validated) certificate only 60 s after it was
+requested, whatever the records; the Ingress certificate's validation then holds the local
+stack's apply for a minute. Here it is issued once asked for after its request (the apply
+writes the validation record first); MOTO_ACM_VALIDATION_WAIT still sets another wait.
+
 Run with the certificate from moto_tls.py:
 
     python moto_server.py -H 127.0.0.1 -p PORT -s -c cert.pem -k key.pem
@@ -58,10 +68,11 @@ Run with the certificate from moto_tls.py:
 
 import base64
 import json
+import os
 import threading
 from typing import Any
 
-from moto import server
+from moto import server, settings
 from moto.apigateway.models import RestAPI
 from moto.applicationautoscaling.responses import ApplicationAutoScalingResponse
 from moto.core.authorization import ActionAuthenticatorMixin
@@ -73,6 +84,7 @@ from moto.kms.utils import _deserialize_ciphertext_blob
 from moto.logs.responses import LogsResponse
 from moto.s3.models import FakeBucket, FakeDeleteMarker
 from moto.s3.responses import ACTION_MAP as S3_ACTIONS
+from moto.secretsmanager.responses import SecretsManagerResponse
 from moto.xray.responses import XRayResponse
 
 KEY = "aws:SecureTransport"
@@ -203,10 +215,28 @@ def kms_resource(self: KmsResponse) -> str:
     return f"arn:aws:kms:{self.region}:{self.current_account}:key/{backend.get_key_id(key)}"
 
 
+def secretsmanager_resource(self: SecretsManagerResponse) -> str:
+    try:
+        body = json.loads(self.body or "{}")
+    except (ValueError, AttributeError):
+        return "*"
+    name = body.get("SecretId") or body.get("Name") if isinstance(body, dict) else None
+    if not isinstance(name, str) or not name:
+        return "*"
+    secret = self.backend.secrets.get(name)
+    if secret is not None:
+        return secret.arn
+    if name.startswith("arn:"):
+        return name
+    return f"arn:aws:secretsmanager:{self.region}:{self.current_account}:secret:{name}"
+
+
 FakeBucket.get_permission = get_permission
 ECRResponse._determine_resource = ecr_resource  # type: ignore[attr-defined]
 LogsResponse._determine_resource = logs_resource  # type: ignore[attr-defined]
 KmsResponse._determine_resource = kms_resource  # type: ignore[attr-defined]
+SecretsManagerResponse._determine_resource = secretsmanager_resource  # type: ignore[attr-defined]
+settings.ACM_VALIDATION_WAIT = int(os.environ.get("MOTO_ACM_VALIDATION_WAIT", "0"))
 S3_ACTIONS["BUCKET"]["HEAD"]["DEFAULT"] = "ListBucket"  # type: ignore[method-assign]
 if not hasattr(FakeDeleteMarker, "dispose"):
     # A delete marker holds no data: nothing to release.

@@ -20,10 +20,18 @@ class RecordedProbe:
     AWS facts given."""
 
     def __init__(
-        self, github: dict, *, buckets=True, zones=True, cluster=(True, True), mlflow=True
+        self,
+        github: dict,
+        *,
+        buckets=True,
+        zones=True,
+        cluster=(True, True),
+        mlflow=True,
+        secrets="set",
     ):
         self.answers = github
         self.buckets, self.zones, self.cluster, self.mlflow = buckets, zones, cluster, mlflow
+        self.secrets = secrets
 
     def github(self, path):
         status, body = self.answers.get(path, [404, {"message": "Not Found"}])
@@ -34,6 +42,9 @@ class RecordedProbe:
 
     def hosted_zone_exists(self, env, zone):
         return self.zones
+
+    def secret_state(self, env, name):
+        return self.secrets[env] if isinstance(self.secrets, dict) else self.secrets
 
     def cluster_access(self, env, cluster):
         return self.cluster
@@ -84,9 +95,23 @@ def test_each_missing_item_is_one_sentence_with_its_fix(platform):
     recorded = json.loads((RECORDED / "github-all-set.json").read_text())
     del recorded["/repos/acme-mlops/bikeshare-gitops/actions/secrets/BOT_APP_PRIVATE_KEY"]
     recorded["/repos/acme-mlops/bikeshare-gitops/environments/prod"][1]["protection_rules"] = []
-    probe = RecordedProbe(recorded, buckets=False, zones=False, cluster=(True, False), mlflow=False)
+    probe = RecordedProbe(
+        recorded,
+        buckets=False,
+        zones=False,
+        cluster=(True, False),
+        mlflow=False,
+        secrets={"staging": "empty", "prod": "missing"},
+    )
     _, lines = _run(probe, platform)
     text = "\n".join(lines)
+    assert (
+        "aws secretsmanager put-secret-value --secret-id bikeshare/staging/argocd-repo-creds"
+        in text
+    )
+    assert (
+        "bikeshare/prod/argocd-repo-creds does not exist yet: run `make tf-apply ENV=prod`" in text
+    )
     assert "make tf-bootstrap ENV=staging TF_STATE_BUCKET=bikeshare-tfstate-111111111111" in text
     assert "gh secret set BOT_APP_PRIVATE_KEY" in text
     assert "The environment prod has no required reviewers" in text
@@ -125,3 +150,11 @@ def test_the_aws_half_against_moto(moto_endpoint, monkeypatch, platform):
     assert probe.bucket_exists("staging", staging.state_bucket)
     assert probe.hosted_zone_exists("staging", staging.dns_zone)
     assert probe.cluster_access("staging", staging.cluster_name) == (False, False)
+    # Argo CD's repository credentials: made by Terraform (no value), then filled in.
+    name = "bikeshare/staging/argocd-repo-creds"
+    secrets = boto3.client("secretsmanager")
+    assert probe.secret_state("staging", name) == "missing"
+    secrets.create_secret(Name=name)
+    assert probe.secret_state("staging", name) == "empty"
+    secrets.put_secret_value(SecretId=name, SecretString='{"githubAppID": "1"}')
+    assert probe.secret_state("staging", name) == "set"

@@ -47,12 +47,15 @@ def _differences(a, b, path=""):
 
 
 # What may differ between environments: replicas, resources, environment values (env vars,
-# host, VPC CIDR, a job's schedule) and the image with its model version.
+# host and its certificate, VPC CIDR, a job's schedule, the environment's Secrets Manager
+# keys) and the image with its model version.
 ALLOWED = re.compile(
     r"^(/spec/(minReplicas|maxReplicas|schedule)"
     r"|.*/containers/\d+/(resources|env)/.*|.*/containers/\d+/image"
     r"|/spec/groups/\d+/rules/\d+/labels/model_version"
     r"|/spec/rules/0/host|/spec/tls/0/hosts/0|/spec/ingress/0/from/0/ipBlock/cidr"
+    r"|/metadata/annotations/alb\.ingress\.kubernetes\.io/certificate-arn"
+    r"|/spec/data/\d+/remoteRef/key"
     rf"|.*/metadata/annotations/{re.escape(MODEL_VERSION_KEY)})$"
 )
 

@@ -138,11 +138,22 @@ def test_tf_github_role_trusts_exactly_one_subject(aws, outputs, role, subject):
     }
 
 
+# Role output → the gitops_bridge annotation that carries it.
+BRIDGE_KEY = {
+    "workload_role_arn": "workload_role_arn",
+    "load_balancer_controller_role_arn": "aws_load_balancer_controller_role_arn",
+    "external_secrets_role_arn": "external_secrets_role_arn",
+    "external_dns_role_arn": "external_dns_role_arn",
+}
+
+
 @pytest.mark.parametrize(
     ("output", "namespace", "service_account"),
     [
         ("workload_role_arn", "bikeshare", "bikeshare"),
         ("load_balancer_controller_role_arn", "kube-system", "aws-load-balancer-controller"),
+        ("external_secrets_role_arn", "external-secrets", "external-secrets"),
+        ("external_dns_role_arn", "external-dns", "external-dns"),
     ],
 )
 def test_tf_pod_identity_role_trusts_one_service_account_on_this_cluster(
@@ -158,14 +169,76 @@ def test_tf_pod_identity_role_trusts_one_service_account_on_this_cluster(
             "aws:RequestTag/kubernetes-service-account": service_account,
         }
     }
+    assert outputs["gitops_bridge"]["metadata"][BRIDGE_KEY[output]] == outputs[output]
+
+
+def _attached_documents(iam, role_arn: str) -> list[dict]:
+    role = role_arn.rsplit("/", 1)[1]
+    documents = []
+    for attached in iam.list_attached_role_policies(RoleName=role)["AttachedPolicies"]:
+        policy = iam.get_policy(PolicyArn=attached["PolicyArn"])["Policy"]
+        document = iam.get_policy_version(
+            PolicyArn=policy["Arn"], VersionId=policy["DefaultVersionId"]
+        )["PolicyVersion"]["Document"]
+        documents.append(json.loads(document) if isinstance(document, str) else document)
+    return documents
+
+
+def test_tf_cluster_secrets_exist_encrypted_and_without_a_value(aws, outputs):
+    """Terraform makes each secret the ExternalSecrets name, never its value (day one)."""
+    secrets = outputs["cluster_secrets"]
+    assert secrets["prefix"] == "bikeshare/local/"
+    assert sorted(secrets["names"]) == ["alertmanager", "argocd-repo-creds", "github"]
+    sm = aws("secretsmanager")
+    for key, name in secrets["names"].items():
+        assert name == f"bikeshare/local/{key}"
+        described = sm.describe_secret(SecretId=name)
+        assert described["KmsKeyId"] == secrets["kms_key_arn"], name
+        assert not described.get("VersionIdsToStages"), f"{name} has a value from Terraform"
+    key = aws("kms").describe_key(KeyId=secrets["kms_key_arn"])["KeyMetadata"]
+    assert key["KeyManager"] == "CUSTOMER"
+
+
+def test_tf_external_secrets_role_reads_this_environments_secrets_only(aws, outputs):
+    [document] = _attached_documents(aws("iam"), outputs["external_secrets_role_arn"])
+    read, decrypt = document["Statement"]
+    assert sorted(read["Action"]) == [
+        "secretsmanager:DescribeSecret",
+        "secretsmanager:GetSecretValue",
+    ]
     assert (
-        outputs["gitops_bridge"]["metadata"][
-            "workload_role_arn"
-            if output == "workload_role_arn"
-            else "aws_load_balancer_controller_role_arn"
-        ]
-        == outputs[output]
+        read["Resource"] == "arn:aws:secretsmanager:us-east-1:123456789012:secret:bikeshare/local/*"
     )
+    assert decrypt["Action"] == ["kms:Decrypt"]
+    assert decrypt["Resource"] == outputs["cluster_secrets"]["kms_key_arn"]
+    assert decrypt["Condition"] == {
+        "StringEquals": {"kms:ViaService": "secretsmanager.us-east-1.amazonaws.com"}
+    }
+    # Under the permissions boundary every project role carries.
+    role = aws("iam").get_role(RoleName=outputs["external_secrets_role_arn"].rsplit("/", 1)[1])
+    assert role["Role"]["PermissionsBoundary"]["PermissionsBoundaryArn"].endswith(
+        ":policy/bikeshare-local-boundary"
+    )
+
+
+def test_tf_ingress_certificate_is_issued_and_external_dns_writes_only_its_zone(aws, outputs):
+    route53, zone = aws("route53"), outputs["gitops_bridge"]["metadata"]["dns_zone"]
+    assert zone == "local.bikeshare.test"
+    [hosted] = route53.list_hosted_zones_by_name(DNSName=zone)["HostedZones"]
+    zone_id = hosted["Id"].rsplit("/", 1)[1]
+    certificate = aws("acm").describe_certificate(
+        CertificateArn=outputs["ingress_certificate_arn"]
+    )["Certificate"]
+    assert certificate["DomainName"] == f"bikeshare.{zone}" and certificate["Status"] == "ISSUED"
+    [option] = certificate["DomainValidationOptions"]
+    records = route53.list_resource_record_sets(HostedZoneId=zone_id)["ResourceRecordSets"]
+    assert option["ResourceRecord"]["Name"] in {r["Name"] for r in records}
+    [document] = _attached_documents(aws("iam"), outputs["external_dns_role_arn"])
+    change, find = document["Statement"]
+    assert "route53:ChangeResourceRecordSets" in change["Action"]
+    assert change["Resource"] == f"arn:aws:route53:::hostedzone/{zone_id}"
+    assert find == {**find, "Action": ["route53:ListHostedZones"], "Resource": "*"}
+    assert outputs["gitops_bridge"]["addons"]["enable_external_dns"] is True
 
 
 def test_tf_workload_role_reads_and_writes_the_artifacts_bucket_only(aws, outputs):

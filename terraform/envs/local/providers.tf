@@ -9,6 +9,7 @@ provider "aws" {
   s3_use_path_style           = true
 
   endpoints {
+    acm            = var.aws_endpoint
     apigateway     = var.aws_endpoint
     cloudwatch     = var.aws_endpoint
     lambda         = var.aws_endpoint
@@ -20,7 +21,9 @@ provider "aws" {
     iam            = var.aws_endpoint
     kms            = var.aws_endpoint
     cloudwatchlogs = var.aws_endpoint
+    route53        = var.aws_endpoint
     s3             = var.aws_endpoint
+    secretsmanager = var.aws_endpoint
     sts            = var.aws_endpoint
   }
 

@@ -55,3 +55,9 @@ variable "state_bucket" {
   type        = string
   default     = null
 }
+
+variable "dns_zone" {
+  description = "The emulated public zone of the Ingress host (bikeshare.<zone>)."
+  type        = string
+  default     = "local.bikeshare.test"
+}

@@ -70,6 +70,22 @@ module "eks" {
         policy_arns     = { ecr = "arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly" }
       }
     } : {},
+    # The External Secrets Operator reads this environment's secrets (external_secrets.tf).
+    local.external_secrets ? {
+      external-secrets = {
+        namespace       = "external-secrets"
+        service_account = "external-secrets"
+        policy_arns     = { secrets = module.cluster_secrets.read_policy_arn }
+      }
+    } : {},
+    # external-dns writes the host's record in its zone (external_dns.tf).
+    local.external_dns ? {
+      external-dns = {
+        namespace       = "external-dns"
+        service_account = "external-dns"
+        policy_arns     = { route53 = aws_iam_policy.external_dns[0].arn }
+      }
+    } : {},
   )
 }
 

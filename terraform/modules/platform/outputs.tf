@@ -123,12 +123,18 @@ output "gitops_bridge" {
       workload_namespace                    = var.project
       workload_service_account              = var.project
       aws_load_balancer_controller_role_arn = local.lb_controller ? module.eks[0].pod_identity_role_arns["aws-load-balancer-controller"] : ""
+      external_secrets_role_arn             = local.external_secrets ? module.eks[0].pod_identity_role_arns["external-secrets"] : ""
+      external_dns_role_arn                 = local.external_dns ? module.eks[0].pod_identity_role_arns["external-dns"] : ""
+      # external-dns's --domain-filter; "" without a zone (then external-dns is off).
+      dns_zone = var.ingress_certificate == null ? "" : var.ingress_certificate.zone
     }
     addons = {
       enable_aws_load_balancer_controller = local.lb_controller
       enable_metrics_server               = var.addons.metrics_server
       enable_kyverno                      = var.addons.kyverno
       enable_kube_prometheus_stack        = var.addons.kube_prometheus_stack
+      enable_external_secrets             = local.external_secrets
+      enable_external_dns                 = local.external_dns
     }
   } : null
 }
@@ -136,6 +142,26 @@ output "gitops_bridge" {
 output "load_balancer_controller_role_arn" {
   description = "Pod Identity role of kube-system/aws-load-balancer-controller (null when not used)."
   value       = local.lb_controller ? module.eks[0].pod_identity_role_arns["aws-load-balancer-controller"] : null
+}
+
+output "external_secrets_role_arn" {
+  description = "Pod Identity role of external-secrets/external-secrets: reads this environment's secrets (null when not used)."
+  value       = local.external_secrets ? module.eks[0].pod_identity_role_arns["external-secrets"] : null
+}
+
+output "external_dns_role_arn" {
+  description = "Pod Identity role of external-dns/external-dns: records in the host's zone (null without a zone or the add-on)."
+  value       = local.external_dns ? module.eks[0].pod_identity_role_arns["external-dns"] : null
+}
+
+output "cluster_secrets" {
+  description = "The cluster's Secrets Manager secrets (values set by a person, docs/day-one.md): name and ARN by key, their prefix and KMS key."
+  value = {
+    names       = module.cluster_secrets.secret_names
+    arns        = module.cluster_secrets.secret_arns
+    prefix      = module.cluster_secrets.secret_prefix
+    kms_key_arn = module.cluster_secrets.kms_key_arn
+  }
 }
 
 output "pod_identity_association_ids" {

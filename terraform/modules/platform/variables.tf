@@ -186,12 +186,14 @@ variable "disposable" {
 
 # Cluster add-ons (installed by Argo CD; Terraform gives them AWS permissions and flags).
 variable "addons" {
-  description = "Platform add-ons Argo CD installs in the cluster (gitops_bridge.addons); aws_load_balancer_controller also gets its Pod Identity role here."
+  description = "Platform add-ons Argo CD installs in the cluster (gitops_bridge.addons); those that call AWS (load balancer controller, Kyverno, External Secrets Operator, external-dns) also get their Pod Identity role here. external_dns needs ingress_certificate (its zone)."
   type = object({
     aws_load_balancer_controller = optional(bool, true)
     metrics_server               = optional(bool, true)
     kyverno                      = optional(bool, true)
     kube_prometheus_stack        = optional(bool, true)
+    external_secrets             = optional(bool, true)
+    external_dns                 = optional(bool, true)
   })
   default  = {}
   nullable = false
@@ -275,10 +277,11 @@ variable "mlflow_tracking_server" {
 }
 
 variable "ingress_certificate" {
-  description = "The Ingress host and its public Route 53 zone: an ACM certificate for host, validated by DNS in zone. Null: none (the emulator)."
+  description = "The Ingress host and its public Route 53 zone: an ACM certificate for host, validated by DNS in zone, where external-dns also writes host's record. zone_id: the zone's ID when the root knows it (the emulator's root makes its zone); null: looked up by name. Null: no certificate, no external-dns."
   type = object({
-    host = string
-    zone = string
+    host    = string
+    zone    = string
+    zone_id = optional(string)
   })
   default = null
 

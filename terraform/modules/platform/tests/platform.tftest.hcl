@@ -10,6 +10,9 @@ mock_provider "aws" {
   mock_data "aws_region" {
     defaults = { name = "us-east-1" }
   }
+  mock_data "aws_route53_zone" {
+    defaults = { zone_id = "Z0123456789EXAMPLE" }
+  }
   # Apply-mode mocks: the modules validate ARNs they pass on (ecr, kms, iam).
   mock_resource "aws_kms_key" {
     defaults = { arn = "arn:aws:kms:us-east-1:111111111111:key/00000000-0000-0000-0000-000000000000" }
@@ -87,14 +90,16 @@ run "staging_holds_the_registry_and_registers_its_cluster" {
     condition = alltrue([for k in [
       "aws_cluster_name", "aws_region", "aws_account_id", "aws_vpc_id", "aws_vpc_cidr", "environment",
       "artifacts_bucket", "registry_url", "workload_role_arn", "aws_load_balancer_controller_role_arn",
+      "external_secrets_role_arn", "external_dns_role_arn", "dns_zone",
     ] : contains(keys(output.gitops_bridge.metadata), k)])
     error_message = "gitops_bridge.metadata carries every key the Argo CD generator reads."
   }
   assert {
     condition = keys(output.gitops_bridge.addons) == [
-      "enable_aws_load_balancer_controller", "enable_kube_prometheus_stack", "enable_kyverno", "enable_metrics_server",
+      "enable_aws_load_balancer_controller", "enable_external_dns", "enable_external_secrets",
+      "enable_kube_prometheus_stack", "enable_kyverno", "enable_metrics_server",
     ]
-    error_message = "gitops_bridge.addons has exactly the four enable flags."
+    error_message = "gitops_bridge.addons has exactly the six enable flags."
   }
   assert {
     condition     = output.gitops_bridge.metadata.aws_account_id == "111111111111" && output.gitops_bridge.metadata.aws_region == "us-east-1"
@@ -109,8 +114,22 @@ run "staging_holds_the_registry_and_registers_its_cluster" {
     error_message = "The load balancer controller is on by default, with its role in the bridge."
   }
   assert {
-    condition     = toset(keys(output.pod_identity_association_ids)) == toset(["aws-load-balancer-controller", "kyverno", "workload"])
-    error_message = "The controller, Kyverno and the workload get their AWS permissions through Pod Identity associations."
+    condition     = toset(keys(output.pod_identity_association_ids)) == toset(["aws-load-balancer-controller", "external-secrets", "kyverno", "workload"])
+    error_message = "The controller, Kyverno, the External Secrets Operator and the workload get their AWS permissions through Pod Identity associations (no zone: no external-dns)."
+  }
+  assert {
+    condition = (output.gitops_bridge.metadata.external_secrets_role_arn == output.external_secrets_role_arn
+      && output.gitops_bridge.addons.enable_external_secrets
+    && !output.gitops_bridge.addons.enable_external_dns && output.gitops_bridge.metadata.dns_zone == "")
+    error_message = "The External Secrets Operator is on with its role in the bridge; external-dns is off without a zone."
+  }
+  assert {
+    condition = (output.cluster_secrets.names == {
+      alertmanager      = "bikeshare/staging/alertmanager"
+      argocd-repo-creds = "bikeshare/staging/argocd-repo-creds"
+      github            = "bikeshare/staging/github"
+    } && output.cluster_secrets.prefix == "bikeshare/staging/")
+    error_message = "The secrets the ExternalSecrets name exist under bikeshare/<environment>/."
   }
   assert {
     condition = (module.eks[0].pod_identity_role_arns["kyverno"] != null
@@ -133,7 +152,7 @@ run "addons_off_means_no_controller_role" {
   command = plan
 
   variables {
-    addons = { aws_load_balancer_controller = false, kyverno = false }
+    addons = { aws_load_balancer_controller = false, kyverno = false, external_secrets = false }
   }
 
   assert {
@@ -141,8 +160,15 @@ run "addons_off_means_no_controller_role" {
     error_message = "Without the controller there is no policy and the bridge says \"\"."
   }
   assert {
-    condition     = output.gitops_bridge.addons == { enable_aws_load_balancer_controller = false, enable_metrics_server = true, enable_kyverno = false, enable_kube_prometheus_stack = true }
+    condition = output.gitops_bridge.addons == {
+      enable_aws_load_balancer_controller = false, enable_metrics_server = true, enable_kyverno = false,
+      enable_kube_prometheus_stack        = true, enable_external_secrets = false, enable_external_dns = false,
+    }
     error_message = "gitops_bridge.addons follows the addons flags."
+  }
+  assert {
+    condition     = output.external_secrets_role_arn == null && output.gitops_bridge.metadata.external_secrets_role_arn == "" && length(module.cluster_secrets.secret_names) == 3
+    error_message = "Without the operator there is no role, but the secrets are still made."
   }
 }
 
@@ -329,6 +355,45 @@ run "the_ingress_host_gets_a_dns_validated_certificate" {
   assert {
     condition     = aws_acm_certificate.ingress[0].domain_name == "bikeshare.staging.example.com" && aws_acm_certificate.ingress[0].validation_method == "DNS"
     error_message = "The Ingress host gets an ACM certificate validated by DNS."
+  }
+}
+
+run "external_dns_writes_records_in_the_hosts_zone_only" {
+  command = apply
+
+  variables {
+    ingress_certificate = { host = "bikeshare.staging.example.com", zone = "staging.example.com" }
+  }
+
+  override_resource {
+    target = aws_acm_certificate.ingress
+    values = {
+      arn = "arn:aws:acm:us-east-1:111111111111:certificate/00000000-0000-0000-0000-000000000000"
+      domain_validation_options = [{
+        domain_name           = "bikeshare.staging.example.com"
+        resource_record_name  = "_x.bikeshare.staging.example.com."
+        resource_record_type  = "CNAME"
+        resource_record_value = "_y.acm-validations.aws."
+      }]
+    }
+  }
+
+  assert {
+    condition     = output.gitops_bridge.addons.enable_external_dns && output.gitops_bridge.metadata.dns_zone == "staging.example.com" && output.gitops_bridge.metadata.external_dns_role_arn == output.external_dns_role_arn
+    error_message = "With a zone, external-dns is on, with its zone and role in the bridge."
+  }
+  assert {
+    condition     = contains(keys(output.pod_identity_association_ids), "external-dns")
+    error_message = "external-dns gets its AWS permissions through a Pod Identity association."
+  }
+  assert {
+    condition = (jsondecode(aws_iam_policy.external_dns[0].policy).Statement[0].Resource == "arn:aws:route53:::hostedzone/Z0123456789EXAMPLE"
+    && contains(jsondecode(aws_iam_policy.external_dns[0].policy).Statement[0].Action, "route53:ChangeResourceRecordSets"))
+    error_message = "external-dns may change records in the host's zone only."
+  }
+  assert {
+    condition     = jsondecode(aws_iam_policy.external_dns[0].policy).Statement[1].Action == ["route53:ListHostedZones"] && length(jsondecode(aws_iam_policy.external_dns[0].policy).Statement) == 2
+    error_message = "Only ListHostedZones, which names no zone, is granted on every resource."
   }
 }
 
