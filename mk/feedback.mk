@@ -28,6 +28,10 @@ retrain-dispatched: venv ## A drift dispatch's scored data as the new month, why
 autorollback-timeline: venv monitoring-tools ## Fault -> alert -> rollback branch -> merged, timed (served bento, real Prometheus and Alertmanager)
 	$(BIN)/pytest tests/autorollback/test_autorollback_live.py -q -s -p no:cacheprovider
 
+.PHONY: autorollback-timeline-pods
+autorollback-timeline-pods: venv monitoring-tools image-tools ## The same loop with played prod pods: a bad signed image promoted, alert, rollback branch, prod played again on the previous image
+	$(BIN)/pytest tests/image/test_autorollback_played.py -q -s -p no:cacheprovider
+
 .PHONY: wf-drift-note
 # Under the checks, not above them: the verdict and its table stay the PR's first screen.
 wf-drift-note: ## Compose build/model-report.md again with build/drift-retrain.md (why a drift dispatch retrains) under its checks

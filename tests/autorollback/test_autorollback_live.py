@@ -5,8 +5,11 @@ Alertmanager routes with the shipped configuration (kube-prometheus-stack's valu
 and URLs pointed at this test), the receiver (autorollback/) makes the revert branch, a
 reviewer merges it and prod's release is the previous digest again. Prints the timeline.
 
-Not here: the pods (the served bento stands in for played prod; Argo CD syncing the merge
-is not run) and GitHub (the branch stays in the scratch clone)."""
+The fast variant: the served bento stands in for prod and the repository pins fake digests.
+The same loop with played prod pods (two real signed images, the bad one built FROM the good
+one with a switched /predict delay, prod played again after the merge) is
+tests/image/test_autorollback_played.py (`make autorollback-timeline-pods`).
+Not here: Argo CD syncing the merge and GitHub (the branch stays in the scratch clone)."""
 
 from __future__ import annotations
 
