@@ -58,9 +58,9 @@ class Scratch:
             "GIT_AUTHOR_EMAIL": "demo@example.invalid",
             "GIT_COMMITTER_NAME": "bikeshare demo",
             "GIT_COMMITTER_EMAIL": "demo@example.invalid",
-            # Fixed dates: the same commits, champion record and bento for the old champion
-            # on every run, so a second run reuses its image (build/demo/). The new champion's
-            # record names a commit after a verification record (measured latencies): rebuilt.
+            # Fixed dates: the same commits on every run. The bentos still change: each
+            # champion record names its MLflow run, a new id each time, so both images are
+            # rebuilt (on podman's cached layers: only the bento's files and the squash).
             "GIT_AUTHOR_DATE": "2012-01-02T09:00:00+00:00",
             "GIT_COMMITTER_DATE": "2012-01-02T09:00:00+00:00",
             "CONTAINERS_CONF": str(REPO / "image" / "containers.conf"),
@@ -135,7 +135,7 @@ def make(*args: str, env: dict[str, str] | None = None) -> None:
 
 def build_image(scratch: Scratch, name: str) -> str:
     """The scratch clone's bento → image → loopback registry → signature; its reference.
-    Records live in build/demo/<name>/, so a second run with the same bento reuses it."""
+    Records live in build/demo/<name>/ (an image for the same bento is reused)."""
     out = REPO / "build" / "demo" / name
     out.mkdir(parents=True, exist_ok=True)
     tag = scratch.python("bento.build").stdout.strip().splitlines()[-1]
