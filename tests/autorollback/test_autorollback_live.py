@@ -19,63 +19,22 @@ from urllib.parse import urlparse
 
 import httpx
 import pytest
-import yaml
 
-from autorollback.receiver import Receiver, serve
 from model import record as records
-from tests.monitoring.conftest import require_tool, rules_for_release
-from tests.monitoring.stack import Webhook, start_alertmanager, start_prometheus, stop
+from tests.autorollback.alert_path import alert_path
 from tests.monitoring.test_live_alerts import predict
 
-from ..hygiene.test_runbooks import alertmanager_config
 from .conftest import GOOD, git, prod_digest
 
 pytestmark = pytest.mark.slow
-
-SECRETS = "/etc/alertmanager/secrets/alertmanager-receivers/"
-
-
-def shipped_config(secrets, receiver_url: str, pager: Webhook, chat: Webhook) -> dict:
-    """The production routing with the test's endpoints and second-scale timers."""
-    config = alertmanager_config()
-    text = yaml.safe_dump(config).replace(SECRETS, f"{secrets}/")
-    config = yaml.safe_load(
-        text.replace("http://bikeshare-autorollback.bikeshare.svc:8080/alerts", receiver_url)
-    )
-    config["route"].update(group_wait="1s", group_interval="1s")
-    receivers = {r["name"]: r for r in config["receivers"]}
-    receivers["pagerduty"]["pagerduty_configs"][0]["url"] = pager.url
-    (secrets / "slack-webhook-url").write_text(chat.url)
-    return config
 
 
 def test_a_slow_release_is_rolled_back_by_a_pr_with_the_alert(service, promoted_repo, tmp_path):
     champion_version = records.load()["version"]
     url, _ = service
     started = time.monotonic()
-    secrets = tmp_path / "secrets"
-    secrets.mkdir()
-    (secrets / "autorollback-token").write_text("test-token\n")
-    (secrets / "pagerduty-routing-key").write_text("0123456789abcdef0123456789abcdef\n")
-    receiver = Receiver(promoted_repo, "prod", "test-token", 3600)
-    server = serve(receiver, "127.0.0.1", 0)
-    pager, chat = Webhook(), Webhook()
-    config = shipped_config(
-        secrets, f"http://127.0.0.1:{server.server_address[1]}/alerts", pager, chat
-    )
-    rules = rules_for_release(tmp_path, champion_version, for_override="0s")
-    alertmanager, am_url = start_alertmanager(
-        require_tool("prometheus-alertmanager"), tmp_path, pager, config
-    )
-    prometheus, _ = start_prometheus(
-        require_tool("prometheus"),
-        tmp_path,
-        rules,
-        urlparse(url).netloc,
-        am_url,
-        {"environment": "prod"},
-    )
-    try:
+    with alert_path(promoted_repo, urlparse(url).netloc, champion_version, tmp_path) as path:
+        receiver, pager = path.receiver, path.pager
         for _ in range(5):
             predict(url)
         time.sleep(3)  # a few clean scrapes first
@@ -99,7 +58,7 @@ def test_a_slow_release_is_rolled_back_by_a_pr_with_the_alert(service, promoted_
         assert "docs/runbooks/BikeshareHighLatency.md" in body
         # A repeated notification (Alertmanager's repeat, another replica) opens nothing new.
         again = httpx.post(
-            f"http://127.0.0.1:{server.server_address[1]}/alerts",
+            path.url,
             json={
                 "alerts": [
                     {
@@ -115,20 +74,11 @@ def test_a_slow_release_is_rolled_back_by_a_pr_with_the_alert(service, promoted_
         assert again.status_code == 200 and "already exists" in again.json()["done"][0]
         assert len(receiver.events) == 1
         # Without the token: refused.
-        assert (
-            httpx.post(
-                f"http://127.0.0.1:{server.server_address[1]}/alerts", json={}, timeout=10
-            ).status_code
-            == 401
-        )
+        assert httpx.post(path.url, json={}, timeout=10).status_code == 401
         # The reviewer merges; Argo CD would sync prod to the previous digest.
         git(promoted_repo, "merge", "--quiet", "--no-ff", "-m", "Merge rollback", event["branch"])
         assert prod_digest(promoted_repo) == GOOD
         healthy = time.monotonic()
-    finally:
-        stop(prometheus)
-        stop(alertmanager)
-        server.shutdown()
     alert_seen = receiver.first_notification - fault
     print(
         f"\ntimeline (s from the fault): alert at the receiver {alert_seen:.1f}, "

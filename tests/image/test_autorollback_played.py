@@ -30,14 +30,11 @@ from pathlib import Path
 import httpx
 import pytest
 
-from autorollback.receiver import Receiver, serve
 from gitops.layout import Release, release_path
 from model import record as records
-from tests.autorollback.test_autorollback_live import shipped_config
+from tests.autorollback.alert_path import alert_path
 from tests.image.conftest import run
 from tests.image.test_image_play import _push, git, gitops, new_repo
-from tests.monitoring.conftest import require_tool, rules_for_release
-from tests.monitoring.stack import Webhook, start_alertmanager, start_prometheus, stop
 from tests.monitoring.test_live_alerts import predict
 
 pytestmark = pytest.mark.slow
@@ -141,11 +138,7 @@ def test_a_bad_played_release_is_rolled_back_and_prod_serves_the_previous_image(
     url = f"http://127.0.0.1:{PROD_PORT}"
 
     repo = new_repo(tmp_path / "scratch" / "repo", good)
-    secrets = tmp_path / "secrets"
-    secrets.mkdir()
-    (secrets / "autorollback-token").write_text("test-token\n")
-    (secrets / "pagerduty-routing-key").write_text("0123456789abcdef0123456789abcdef\n")
-    server = prometheus = alertmanager = bad_id = None
+    bad_id = None
     try:
         git(repo, "config", "commit.gpgsign", "false")
         release(repo, good, kwargs, pin=False)
@@ -155,65 +148,44 @@ def test_a_bad_played_release_is_rolled_back_and_prod_serves_the_previous_image(
         bad_id = image_id(bad_local, "image")
         released = time.monotonic()
 
-        receiver = Receiver(repo, "prod", "test-token", 3600)
-        server = serve(receiver, "127.0.0.1", 0)
-        pager, chat = Webhook(), Webhook()
-        config = shipped_config(
-            secrets, f"http://127.0.0.1:{server.server_address[1]}/alerts", pager, chat
-        )
-        rules = rules_for_release(tmp_path, champion_version, for_override="0s")
-        alertmanager, am_url = start_alertmanager(
-            require_tool("prometheus-alertmanager"), tmp_path, pager, config
-        )
-        prometheus, _ = start_prometheus(
-            require_tool("prometheus"),
-            tmp_path,
-            rules,
-            f"127.0.0.1:{PROD_PORT}",
-            am_url,
-            {"environment": "prod"},
-        )
-        before = [predict(url) for _ in range(5)]  # B serves fast while the switch is off
-        assert max(before) < 0.5, before
-        time.sleep(3)  # a few clean scrapes first
+        target = f"127.0.0.1:{PROD_PORT}"
+        with alert_path(repo, target, champion_version, tmp_path) as path:
+            receiver = path.receiver
+            before = [predict(url) for _ in range(5)]  # B serves fast while the switch is off
+            assert max(before) < 0.5, before
+            time.sleep(3)  # a few clean scrapes first
 
-        fault = time.monotonic()
-        switch(container, on=True)
-        with ThreadPoolExecutor(8) as pool:
-            slow = list(pool.map(lambda _: predict(url), range(8)))
-        assert min(slow) >= SLEEP_S, slow
-        deadline = time.monotonic() + 60
-        while not receiver.events and time.monotonic() < deadline:
-            time.sleep(0.2)
-        assert receiver.events, "no rollback branch within 60 s of the fault"
-        [event] = receiver.events
-        assert event["alert"] == "BikeshareHighLatency"
+            fault = time.monotonic()
+            switch(container, on=True)
+            with ThreadPoolExecutor(8) as pool:
+                slow = list(pool.map(lambda _: predict(url), range(8)))
+            assert min(slow) >= SLEEP_S, slow
+            deadline = time.monotonic() + 60
+            while not receiver.events and time.monotonic() < deadline:
+                time.sleep(0.2)
+            assert receiver.events, "no rollback branch within 60 s of the fault"
+            [event] = receiver.events
+            assert event["alert"] == "BikeshareHighLatency"
 
-        # The reviewer merges the revert; kubeplay plays what main pins for prod now.
-        git(repo, "merge", "--quiet", "--no-ff", "-m", "Merge rollback", event["branch"])
-        assert prod_digest(repo) == good.split("@", 1)[1]
-        merged = time.monotonic()
-        done = gitops(repo, "up", "--env", "prod", port=PROD_PORT, **kwargs)
-        assert done.returncode == 0, done.stderr
-        state = played_state(repo, "prod")
-        assert state["image"].endswith(good.split("@", 1)[1]), state
-        # The running container's image is the one A's reference resolves to, not B's.
-        running = image_id(state["container"])
-        assert running == image_id(state["image"], "image") != bad_id
-        version = httpx.get(f"{url}/version", timeout=10).json()
-        assert version["model_version"] == champion_version
-        # A's code: the same switch set in the new pod changes nothing.
-        switch(state["container"], on=True)
-        after = [predict(url) for _ in range(5)]
-        assert max(after) < 0.5, after
-        healthy = time.monotonic()
+            # The reviewer merges the revert; kubeplay plays what main pins for prod now.
+            git(repo, "merge", "--quiet", "--no-ff", "-m", "Merge rollback", event["branch"])
+            assert prod_digest(repo) == good.split("@", 1)[1]
+            merged = time.monotonic()
+            done = gitops(repo, "up", "--env", "prod", port=PROD_PORT, **kwargs)
+            assert done.returncode == 0, done.stderr
+            state = played_state(repo, "prod")
+            assert state["image"].endswith(good.split("@", 1)[1]), state
+            # The running container's image is the one A's reference resolves to, not B's.
+            running = image_id(state["container"])
+            assert running == image_id(state["image"], "image") != bad_id
+            version = httpx.get(f"{url}/version", timeout=10).json()
+            assert version["model_version"] == champion_version
+            # A's code: the same switch set in the new pod changes nothing.
+            switch(state["container"], on=True)
+            after = [predict(url) for _ in range(5)]
+            assert max(after) < 0.5, after
+            healthy = time.monotonic()
     finally:
-        if prometheus:
-            stop(prometheus)
-        if alertmanager:
-            stop(alertmanager)
-        if server:
-            server.shutdown()
         state_file = repo / "build/up/prod/state.json"
         if state_file.is_file():  # the switch outlives the pod in the shared volume
             switch(played_state(repo, "prod")["container"], on=False)
