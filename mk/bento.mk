@@ -3,16 +3,16 @@
 # Lambda runtime interface client (awslambdaric) instead of `bentoml serve`, answers API
 # Gateway proxy events. docs/deployment-targets.md says why, what ran here and the figures.
 # AWS SAM CLI prints AWS's own event shapes (`sam local generate-event`); it pins its own
-# dependencies, so it lives in a virtualenv of its own, like checkov.
+# dependencies, so it lives in a virtualenv of its own, like checkov (in CACHE_DIR: made once
+# for every checkout of this machine).
 SAM_VERSION := 1.170.0
-SAM_VENV := .venv-sam
-export SAM := $(CURDIR)/$(SAM_VENV)/bin/sam
+SAM_VENV := $(CACHE_DIR)/venv-sam-$(SAM_VERSION)
+export SAM := $(SAM_VENV)/bin/sam
 LAMBDA_EVENTS := tests/fixtures/lambda_events
 LAMBDA_BENCH_REQUESTS ?= 300
 
 $(SAM):
-	$(PYTHON) -m venv $(SAM_VENV)
-	$(SAM_VENV)/bin/pip install --quiet 'aws-sam-cli==$(SAM_VERSION)'
+	$(call tool_venv,$(SAM_VENV),aws-sam-cli==$(SAM_VERSION))
 
 .PHONY: sam-install
 sam-install: $(SAM) ## Install AWS SAM CLI $(SAM_VERSION) in its own virtualenv (event shapes only)
