@@ -261,20 +261,23 @@ def test_private_accesses_refuse_another_bentoml_version(monkeypatch):
         replace_timeout_middleware(object)
 
 
-# worker_exit.py: the bare service whose __init__ raises, served by `bentoml serve`.
+# worker_exit.py: the bare service whose __init__ raises, served by `bentoml serve`. Each with a
+# BentoML home of its own: `bentoml serve` empties its home's Prometheus directory as it starts,
+# which would take the session's served service's metrics with it.
 def _serve_failing(starts: Path, env: dict[str, str]) -> subprocess.Popen:
     return subprocess.Popen(
         [BIN / "bentoml", "serve", "tests.service.bare_bentoml_service:FailsAtStartup",
          "--host", "127.0.0.1", "--port", str(free_port())],
-        cwd=REPO, env={**os.environ, "BARE_STARTS": str(starts), **env},
+        cwd=REPO, env={**os.environ, "BARE_STARTS": str(starts), **env},  # env: its home
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, start_new_session=True,
     )  # fmt: skip
 
 
 @pytest.mark.slow
-def test_a_worker_failing_at_startup_is_started_again(tmp_path):
+def test_a_worker_failing_at_startup_is_started_again(tmp_path, tmp_path_factory):
     """Outside a container BentoML respawns the worker at each check (10 s) and never exits."""
-    server = _serve_failing(tmp_path, {})
+    home = tmp_path_factory.mktemp("bentoml-home")
+    server = _serve_failing(tmp_path, {"BENTOML_HOME": str(home)})
     try:
         deadline = time.monotonic() + 25
         while len(list(tmp_path.iterdir())) < 2 and time.monotonic() < deadline:
@@ -289,13 +292,13 @@ def test_a_worker_failing_at_startup_is_started_again(tmp_path):
 
 
 @pytest.mark.slow
-def test_in_a_container_serve_ends_in_a_traceback(tmp_path):
+def test_in_a_container_serve_ends_in_a_traceback(tmp_path, tmp_path_factory):
     """With BENTOML_CONTAINERIZED (set in BentoML's images) nothing is respawned, and serve ends
     with exit 1 and circus's traceback as the last word."""
     code, err, seconds = run_bounded(
         [BIN / "bentoml", "serve", "tests.service.bare_bentoml_service:FailsAtStartup",
          "--host", "127.0.0.1", "--port", str(free_port())],
-        Path(os.environ["BENTOML_HOME"]),
+        tmp_path_factory.mktemp("bentoml-home"),
         env={"BENTOML_CONTAINERIZED": "true", "BARE_STARTS": str(tmp_path)},
     )  # fmt: skip
     print(f"BentoML alone, containerized: exit {code} after {seconds:.1f} s")

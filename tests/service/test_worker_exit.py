@@ -75,12 +75,14 @@ def test_serve_builds_the_arbiter_that_ends_on_fatal_codes():
 
 
 @pytest.mark.slow
-def test_a_startup_failure_without_a_sentence_ends_serve_in_one_of_its_own(tmp_path):
+def test_a_startup_failure_without_a_sentence_ends_serve_in_one_of_its_own(
+    tmp_path, tmp_path_factory
+):
     """The bare service whose __init__ raises: uvicorn's exit 3 ends the server, no restart."""
     code, err, seconds = run_bounded(
         [BIN / "bentoml", "serve", "tests.service.failing_service_with_fix:FailsAtStartup",
          "--host", "127.0.0.1", "--port", str(free_port())],
-        Path(os.environ["BENTOML_HOME"]),
+        tmp_path_factory.mktemp("bentoml-home"),  # its own: serve empties the home's metrics
         env={"BARE_STARTS": str(tmp_path)},
     )  # fmt: skip
     print(f"exit {code} after {seconds:.1f} s")
