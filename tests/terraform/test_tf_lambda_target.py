@@ -14,6 +14,7 @@ What moto does not do, and where it is covered instead:
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -89,15 +90,16 @@ def lambda_stack(tf_local_stack, aws, tmp_path_factory) -> LambdaStack:
         '-var=deployment_targets=["eks","lambda"]',
         f"-var=api_allowed_cidrs={json.dumps(ALLOWED)}",
     ]
-    run_terraform(
-        LOCAL_ROOT,
-        tf_local_stack.env,
-        "apply",
-        "-auto-approve",
-        f"-state={state}",
-        *flags,
-        f"-var=release_file={release}",
-    )
+    apply = ["apply", "-auto-approve", f"-state={state}", *flags, f"-var=release_file={release}"]
+    done = run_terraform(LOCAL_ROOT, tf_local_stack.env, *apply, check=False)
+    conflict = re.search(r"Alias already exists: arn:\S+:function:([^:\s]+):(\S+)", done.stderr)
+    if done.returncode != 0 and conflict:
+        # Seen once in a loaded full run, never alone: moto answered 409 to CreateAlias for
+        # the alias this very apply had just made (the provider's retry of a request moto
+        # had served), so the state lacks it. Remove moto's copy and apply again.
+        aws("lambda").delete_alias(FunctionName=conflict[1], Name=conflict[2])
+        done = run_terraform(LOCAL_ROOT, tf_local_stack.env, *apply, check=False)
+    assert done.returncode == 0, f"terraform apply failed:\n{done.stderr}\n{done.stdout[-3000:]}"
     raw = run_terraform(LOCAL_ROOT, tf_local_stack.env, "output", "-json", f"-state={state}")
     outputs = json.loads(raw.stdout)["platform"]["value"]
     return LambdaStack(outputs, digest, repository, flags, state)
