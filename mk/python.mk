@@ -29,13 +29,15 @@ format: venv ## Format Python in place
 
 # make test's pytest-xdist workers. The costly fixtures start once in the whole run (a file
 # lock, tests/fixtures/shared.py) or once per worker; tests that must share a worker are
-# grouped (tests/conftest.py, --dist loadfile). TEST_WORKERS=0 runs in one process.
+# grouped (tests/conftest.py, --dist loadfile). TEST_WORKERS=0 runs in one process. Tests
+# marked `alone` (played pods watched by a real Prometheus) run after, one at a time.
 TEST_WORKERS ?= 2
 
 .PHONY: test
 test: lint ## Run the whole test suite (lint first; TEST_WORKERS=$(TEST_WORKERS) xdist workers)
 	@$(MAKE) -j $(TEST_TOOLS)
-	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder -m "not alone" $(PYTEST_ARGS)
+	$(BIN)/pytest -m alone $(PYTEST_ARGS)
 
 # The tier to run while editing: no server, container, emulator, Spark, act, checkov or npm
 # (tests marked slow are left to `make test`). Ruff only: it takes a second. It installs the

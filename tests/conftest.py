@@ -68,7 +68,6 @@ LONGEST_FIRST = [
     "tests/terraform/test_tf_bootstrap.py",
     "tests/image/test_image_sagemaker.py",
     "tests/terraform/test_tf_lambda_target.py",
-    "tests/image/test_autorollback_played.py",
     "tests/batch/test_batch_spark.py",
     "tests/image/test_preview.py",
     "tests/image/test_image_registry.py",
