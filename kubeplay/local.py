@@ -80,38 +80,6 @@ def kustomization(target: LocalTarget, release: Release) -> str:
                 ),
             },
             {
-                # podman 4.3 plays an emptyDir as one named volume ("tmp") that every played
-                # pod on the machine shares, where Kubernetes gives each pod its own; and
-                # `bentoml serve` empties its home's Prometheus directory as it starts. So each
-                # played Deployment keeps its BentoML home in a directory of its own there, or
-                # starting one environment would wipe the other's metrics.
-                "target": {"kind": "Deployment", "name": "bikeshare"},
-                "patch": yaml.safe_dump(
-                    {
-                        "apiVersion": "apps/v1",
-                        "kind": "Deployment",
-                        "metadata": {"name": "bikeshare"},
-                        "spec": {
-                            "template": {
-                                "spec": {
-                                    "containers": [
-                                        {
-                                            "name": "bikeshare",
-                                            "env": [
-                                                {
-                                                    "name": "BENTOML_HOME",
-                                                    "value": f"/tmp/bentoml{target.suffix}",  # noqa: S108 (in the pod)
-                                                }
-                                            ],
-                                        }
-                                    ]
-                                }
-                            }
-                        },
-                    }
-                ),
-            },
-            {
                 "target": {"kind": "Job", "name": "bikeshare-verify"},
                 # By name, not index: overlays add variables to the same list.
                 "patch": yaml.safe_dump(
