@@ -7,7 +7,6 @@ import glob
 import os
 import pwd
 import shutil
-import socket
 import subprocess
 import tempfile
 from collections.abc import Iterator
@@ -16,13 +15,8 @@ from pathlib import Path
 import boto3
 import pytest
 
+from scripts.emulator import free_port
 from tests.fixtures.mlflow_server import mlflow_server as serve_mlflow
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _pg_bin() -> Path:
@@ -49,7 +43,7 @@ def postgres() -> Iterator[str]:
     data = folder / "data"
     if os.geteuid() == 0:
         shutil.chown(folder, "postgres", "postgres")
-    port = _free_port()
+    port = free_port()
     subprocess.run(
         _as_postgres(
             [str(bindir / "initdb"), "-D", str(data), "-U", "mlflow", "--auth=trust", "-E", "UTF8"]
@@ -99,5 +93,5 @@ def mlflow_on_postgres(postgres, moto_endpoint, tmp_path_factory) -> Iterator[tu
     bucket = "day-one-mlflow-artifacts"
     boto3.client("s3", endpoint_url=moto_endpoint).create_bucket(Bucket=bucket)
     folder = tmp_path_factory.mktemp("mlflow-pg")
-    with serve_mlflow(postgres, bucket, moto_endpoint, folder, _free_port()) as url:
+    with serve_mlflow(postgres, bucket, moto_endpoint, folder, free_port()) as url:
         yield url, bucket
